@@ -1,0 +1,65 @@
+# The two commands a newcomer needs: `make run` and `make test`. README.md explains the rest.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DATA_DIR ?= $(CURDIR)/var
+PORT ?= 8000
+export DATA_DIR PORT
+
+.PHONY: run dev test lint format migrations-check install fixtures-export clean
+
+# Re-install only when the dependency list changes.
+$(BIN)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# A secret key generated once, readable by its owner only, kept beside the database.
+$(DATA_DIR)/secret_key:
+	mkdir -p $(DATA_DIR)
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: install $(DATA_DIR)/secret_key
+	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py prepare_site
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
+	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
+
+dev: install
+	mkdir -p $(DATA_DIR)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Tests run with their own throw-away secret key and data folder.
+TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production DATA_DIR=$(CURDIR)/var/test
+
+test: install
+	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Re-export the demo content after editing it in admin (see README, "Fixtures").
+fixtures-export: install
+	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py dumpdata \
+	  treks.Destination treks.TravelStyle treks.Place treks.Trek treks.ItineraryStage treks.TrekFAQ \
+	  --indent 2 --output fixtures/catalogue.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,79 @@
+"""Small test-data builders (plain functions with overridable defaults), independent of the
+demo fixtures so that tests say exactly what they rely on."""
+
+from decimal import Decimal
+from itertools import count
+
+from treks.models import Destination, ItineraryStage, Place, Trek, TravelStyle
+
+_seq = count(1)
+
+
+def make_destination(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("name", f"Destination {n}")
+    kwargs.setdefault("slug", f"destination-{n}")
+    return Destination.objects.create(**kwargs)
+
+
+def make_style(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("name", f"Style {n}")
+    kwargs.setdefault("slug", f"style-{n}")
+    return TravelStyle.objects.create(**kwargs)
+
+
+def make_place(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("name", f"Place {n}")
+    kwargs.setdefault("altitude_m", 3000 + n)
+    kwargs.setdefault("latitude", Decimal("-13.2") + Decimal(n) / 1000)
+    kwargs.setdefault("longitude", Decimal("-72.1") - Decimal(n) / 1000)
+    return Place.objects.create(**kwargs)
+
+
+def make_trek(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("name", f"Trek {n}")
+    kwargs.setdefault("slug", f"trek-{n}")
+    kwargs.setdefault("summary", f"Summary of trek {n}.")
+    kwargs.setdefault("description", f"Story of trek {n}.")
+    kwargs.setdefault("best_season", "April to October")
+    kwargs.setdefault("is_published", True)
+    if "destination" not in kwargs:
+        kwargs["destination"] = make_destination()
+    if "start_place" not in kwargs:
+        kwargs["start_place"] = make_place()
+    if "end_place" not in kwargs:
+        kwargs["end_place"] = make_place()
+    return Trek.objects.create(**kwargs)
+
+
+def make_stage(trek, **kwargs):
+    kwargs.setdefault("day", 1)
+    kwargs.setdefault("order", 1)
+    kwargs.setdefault("title", f"Stage {kwargs['day']}.{kwargs['order']}")
+    if "start_place" not in kwargs:
+        kwargs["start_place"] = make_place()
+    if "end_place" not in kwargs:
+        kwargs["end_place"] = make_place()
+    kwargs.setdefault("distance_km", Decimal("10"))
+    kwargs.setdefault("hours", Decimal("4"))
+    return ItineraryStage.objects.create(trek=trek, **kwargs)
+
+
+def make_walk(trek, days, *, km=10, start_altitude=3000, step=100):
+    """A trek of `days` walking days, one stage a day, each climbing `step` metres."""
+    place = make_place(altitude_m=start_altitude)
+    for day in range(1, days + 1):
+        nxt = make_place(altitude_m=start_altitude + day * step)
+        make_stage(
+            trek,
+            day=day,
+            start_place=place,
+            end_place=nxt,
+            distance_km=Decimal(km),
+            ascent_m=step,
+        )
+        place = nxt
+    return trek

@@ -1,0 +1,184 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Destination, ItineraryStage, Place, Trek, TrekFAQ, TrekImage, TravelStyle
+from .templatetags.trek_tags import km
+
+
+class ItineraryStageInline(admin.StackedInline):
+    model = ItineraryStage
+    extra = 0
+    autocomplete_fields = ["start_place", "end_place", "highest_place"]
+    fields = [
+        ("day", "order", "mode"),
+        "title",
+        ("start_place", "highest_place", "end_place"),
+        ("distance_km", "hours", "ascent_m", "descent_m"),
+        ("overnight", "meals"),
+        "description",
+    ]
+
+
+class TrekImageInline(admin.TabularInline):
+    model = TrekImage
+    extra = 0
+    fields = ["image", "alt_text", "caption", "position"]
+
+
+class TrekFAQInline(admin.StackedInline):
+    model = TrekFAQ
+    extra = 0
+
+
+@admin.register(Trek)
+class TrekAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "is_published",
+        "destination",
+        "difficulty",
+        "walking_distance",
+        "advertised_distance_km",
+        "popularity",
+        "updated_at",
+    ]
+    list_editable = ["popularity"]
+    list_filter = ["is_published", "destination", "styles", "difficulty", "permits_required"]
+    list_select_related = ["destination"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["start_place", "end_place"]
+    filter_horizontal = ["styles", "alternatives"]
+    readonly_fields = ["derived_facts", "created_at", "updated_at"]
+    inlines = [ItineraryStageInline, TrekImageInline, TrekFAQInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "is_published", "popularity", "summary"]}),
+        (
+            _("Facts"),
+            {
+                "fields": [
+                    "derived_facts",
+                    ("destination", "difficulty", "crowds"),
+                    ("start_place", "end_place"),
+                    ("permits_required", "permit_note"),
+                    "best_season",
+                    ("group_size_min", "group_size_max"),
+                    ("price_from", "currency"),
+                    "advertised_distance_km",
+                    "styles",
+                ]
+            },
+        ),
+        (_("Text"), {"fields": ["description", "route_description", "highlights"]}),
+        (_("Included"), {"fields": ["includes", "excludes"]}),
+        (_("Alternatives"), {"fields": ["alternatives"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_stages()
+
+    @admin.display(description=_("walking distance (from stages)"))
+    def walking_distance(self, trek):
+        facts = trek.facts
+        text = f"{km(facts.walking_distance_km)} km"
+        if trek.distance_mismatch(facts):
+            return format_html('<strong class="errornote">{} ⚠</strong>', text)
+        return text
+
+    @admin.display(description=_("from the stages"))
+    def derived_facts(self, trek):
+        if trek.pk is None:
+            return _("Save the trek with its stages to see the figures they add up to.")
+        facts = trek.facts
+        summary = format_html(
+            "{} days ({} on foot) · {} km walking · {} h · highest {} m · ascent {} m / "
+            "descent {} m",
+            facts.days,
+            facts.walking_days,
+            km(facts.walking_distance_km),
+            km(facts.walking_hours),
+            facts.max_altitude_m or "–",
+            facts.ascent_m,
+            facts.descent_m,
+        )
+        mismatch = trek.distance_mismatch(facts)
+        if mismatch:
+            return format_html(
+                '{}<p class="errornote">The advertised distance ({} km) differs from the '
+                "walking stages ({} km) by {}%. Correct the stages or the advertised figure.</p>",
+                summary,
+                km(trek.advertised_distance_km),
+                km(facts.walking_distance_km),
+                round(mismatch * 100),
+            )
+        return summary
+
+    @admin.action(description=_("Publish the selected treks"))
+    def publish(self, request, queryset):
+        updated = queryset.update(is_published=True)
+        self.message_user(request, _("%(count)d treks published.") % {"count": updated})
+
+    @admin.action(description=_("Unpublish the selected treks"))
+    def unpublish(self, request, queryset):
+        updated = queryset.update(is_published=False)
+        self.message_user(request, _("%(count)d treks unpublished.") % {"count": updated})
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "altitude_m", "latitude", "longitude", "note"]
+    search_fields = ["name", "note"]
+    ordering = ["name"]
+
+
+class _CollectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "trek_count"]
+    list_editable = ["position"]
+    search_fields = ["name", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(trek_count=Count("treks"))
+
+    @admin.display(description=_("treks"), ordering="trek_count")
+    def trek_count(self, obj):
+        return obj.trek_count
+
+
+@admin.register(Destination)
+class DestinationAdmin(_CollectionAdmin):
+    pass
+
+
+@admin.register(TravelStyle)
+class TravelStyleAdmin(_CollectionAdmin):
+    pass
+
+
+@admin.register(ItineraryStage)
+class ItineraryStageAdmin(admin.ModelAdmin):
+    list_display = ["trek", "day", "order", "mode", "title", "distance_km", "hours"]
+    list_filter = ["trek", "mode"]
+    list_select_related = ["trek"]
+    search_fields = ["title", "trek__name"]
+    autocomplete_fields = ["start_place", "end_place", "highest_place"]
+
+
+@admin.register(TrekImage)
+class TrekImageAdmin(admin.ModelAdmin):
+    list_display = ["alt_text", "trek", "position"]
+    list_filter = ["trek"]
+    list_select_related = ["trek"]
+    search_fields = ["alt_text", "caption"]
+
+
+@admin.register(TrekFAQ)
+class TrekFAQAdmin(admin.ModelAdmin):
+    list_display = ["question", "trek", "position"]
+    list_filter = ["trek"]
+    list_select_related = ["trek"]
+    search_fields = ["question", "answer"]

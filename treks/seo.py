@@ -1,0 +1,56 @@
+"""Structured data for search engines: schema.org JSON-LD built from the same facts as the page."""
+
+from django.conf import settings
+
+
+def trek_json_ld(trek, stages, facts, request):
+    url = request.build_absolute_uri(trek.get_absolute_url())
+    seen = []
+    for stage in stages:
+        for place in (stage.start_place, stage.highest_place, stage.end_place):
+            if place is not None and place not in seen:
+                seen.append(place)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "TouristTrip",
+        "name": trek.name,
+        "description": trek.summary,
+        "url": url,
+        "touristType": [style.name for style in trek.styles.all()],
+        "provider": {
+            "@type": "TravelAgency",
+            "name": settings.OPERATOR["name"],
+            "telephone": settings.OPERATOR["phone"],
+        },
+        "itinerary": {
+            "@type": "ItemList",
+            "numberOfItems": len(seen),
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "item": {
+                        "@type": "Place",
+                        "name": place.name,
+                        "geo": {
+                            "@type": "GeoCoordinates",
+                            "latitude": float(place.latitude),
+                            "longitude": float(place.longitude),
+                            "elevation": place.altitude_m,
+                        },
+                    },
+                }
+                for position, place in enumerate(seen, start=1)
+            ],
+        },
+    }
+    if facts.days:
+        data["duration"] = f"P{facts.days}D"
+    if trek.price_from is not None:
+        data["offers"] = {
+            "@type": "Offer",
+            "price": str(trek.price_from),
+            "priceCurrency": trek.currency,
+            "url": url,
+        }
+    return data

@@ -1,0 +1,40 @@
+import json
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The characters that could end a <script> element or open a comment inside one.
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
+@register.simple_tag
+def json_ld(data):
+    """A <script type="application/ld+json"> block that no value can break out of."""
+    payload = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+
+@register.filter
+def km(value):
+    """12.0 -> "12", 7.5 -> "7.5": distances without a useless trailing zero."""
+    if value is None:
+        return ""
+    text = f"{float(value):.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+@register.filter
+def metres(value):
+    """4450 -> "4,450": altitudes the way maps print them."""
+    if value is None:
+        return ""
+    return f"{int(value):,}"
+
+
+@register.filter
+def feet(value):
+    if value is None:
+        return ""
+    return f"{round(int(value) * 3.28084):,}"
