@@ -17,4 +17,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("treks.urls")),
+    path("", include("inquiries.urls")),
 ]
