@@ -114,7 +114,7 @@ class InquiryForm(forms.ModelForm):
             "form_token",
             # display:none hides it from people and screen readers alike; bots read the HTML.
             Div("website", css_class="d-none", aria_hidden="true"),
-            Submit("submit", _("Send my request"), css_class="btn-primary w-100"),
+            Submit("submit", _("Send my request"), css_class="w-100"),
         )
         return helper
 
