@@ -85,10 +85,10 @@ class InquiryAdmin(admin.ModelAdmin):
         "trek_or_general",
         "travel_date",
         "group_size",
-        "lead_source",
+        "source",
         "status",
-        "owner",
         "age",
+        "owner",
         "emails_sent",
     ]
     list_display_links = ["name"]
@@ -174,6 +174,10 @@ class InquiryAdmin(admin.ModelAdmin):
     @admin.display(description=_("trek"), ordering="trek__name")
     def trek_or_general(self, obj):
         return obj.trek.name if obj.trek else _("(general request)")
+
+    @admin.display(description=_("source"), ordering="lead_source")
+    def source(self, obj):
+        return obj.get_lead_source_display()
 
     @admin.display(description=_("age"), ordering="-received_at")
     def age(self, obj):

@@ -102,8 +102,8 @@ class InquiryForm(forms.ModelForm):
         helper.disable_csrf = True  # the template writes {% csrf_token %} inside its <form>
         helper.layout = Layout(
             Row(
-                Column(Field("travel_date"), css_class="col-sm-7 col-lg-12 col-xl-7"),
-                Column(Field("group_size"), css_class="col-sm-5 col-lg-12 col-xl-5"),
+                Column(Field("travel_date"), css_class="col-sm-6 col-lg-12"),
+                Column(Field("group_size"), css_class="col-sm-6 col-lg-12"),
             ),
             "lead_source",
             "name",
@@ -137,7 +137,7 @@ class InquiryForm(forms.ModelForm):
         digits = sum(c.isdigit() for c in phone)
         if any(c not in allowed for c in phone) or not 6 <= digits <= 15:
             raise forms.ValidationError(
-                _("Enter a phone number of digits, with the country code, e.g. +51 914 939913."),
+                _("Use digits, spaces and + ( ) - only, with the country code."),
                 code="invalid_phone",
             )
         return phone

@@ -1,5 +1,6 @@
 import logging
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -84,9 +85,18 @@ class InquiryCreateView(FormView):
             idempotency_key=key,
             client_ip=client_ip(self.request),
             user_agent=self.request.headers.get("User-Agent", ""),
-            source_url=self.request.headers.get("Referer") or self.request.build_absolute_uri(),
+            source_url=self._source_page(),
         )
         return redirect(_thanks_url(inquiry.idempotency_key))
+
+    def _source_page(self):
+        """The page the form was on: the Referer, unless that is this URL again (a second try
+        after an error), then the trek page or /contact/ itself."""
+        referer = self.request.headers.get("Referer", "")
+        if referer and urlsplit(referer).path != self.request.path:
+            return referer
+        page = self.trek.get_absolute_url() if self.trek else self.request.path
+        return self.request.build_absolute_uri(page)
 
     def form_invalid(self, form):
         if self.trek is None:

@@ -124,7 +124,7 @@ BAD_INPUT = [
     ("name", "", "This field is required"),
     ("country", "P" * 81, "at most 80 characters"),
     ("phone", "+51 " + "9" * 27, "at most 30 characters"),
-    ("phone", "call me maybe", "Enter a phone number"),
+    ("phone", "call me maybe", "Use digits, spaces"),
     ("message", "m" * 5001, "at most 5000 characters"),
     ("name", "Ana\r\nBcc: victim@example.com", "keep this on one line"),
     ("name", "Ana\nQuispe", "keep this on one line"),
@@ -258,3 +258,9 @@ def test_valid_post_takes_a_bounded_number_of_queries(client, django_capture_on_
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 8, "\n".join(q[:150] for q in statements)
     assert len(queries) <= 16, "\n".join(q["sql"][:150] for q in queries)
+
+
+def test_second_try_after_an_error_records_the_trek_page_as_source(client):
+    trek = make_trek()
+    client.post(_url(trek), inquiry_post_data(), HTTP_REFERER="http://testserver" + _url(trek))
+    assert Inquiry.objects.get().source_url == "http://testserver" + trek.get_absolute_url()
