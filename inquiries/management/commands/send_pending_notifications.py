@@ -39,6 +39,6 @@ class Command(BaseCommand):
         outcomes = [notifications.deliver(pk, max_attempts=max_attempts) for pk in pending]
         sent, failed = outcomes.count(notifications.SENT), outcomes.count(notifications.FAILED)
         skipped = outcomes.count(notifications.SKIPPED)
-        self.stdout.write(f"sent {sent}, failed {failed}, skipped {skipped} (taken by another run)")
+        self.stdout.write(f"sent {sent}, failed {failed}, held by another run {skipped}")
         if failed:
             self.stderr.write(f"{failed} request(s) still unsent; see the e-mails filter in admin")
