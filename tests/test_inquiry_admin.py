@@ -220,3 +220,23 @@ def test_trek_with_requests_cannot_be_deleted(staff_client):
     make_inquiry(trek=trek)
     with pytest.raises(ProtectedError):
         trek.delete()
+
+
+def test_staff_can_record_a_request_that_came_by_phone(staff_client):
+    url = reverse("admin:inquiries_inquiry_add")
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(
+        url,
+        {
+            "status": "new",
+            "travel_date": "2027-05-01",
+            "group_size": "2",
+            "lead_source": "returning",
+            "name": "Caller",
+            "email": "caller@example.com",
+            "received_at_0": "2026-11-20",
+            "received_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Inquiry.objects.get().name == "Caller"
