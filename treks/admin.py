@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Destination, ItineraryStage, Place, Trek, TrekFAQ, TrekImage, TravelStyle
+from . import images
+from .models import Destination, ItineraryStage, Place, TravelStyle, Trek, TrekFAQ, TrekImage
 from .templatetags.trek_tags import km
 
 
@@ -21,8 +25,36 @@ class ItineraryStageInline(admin.StackedInline):
     ]
 
 
+class TrekImageForm(forms.ModelForm):
+    # A plain FileField: images.validated_image() does all the checking, with messages that say
+    # what is wrong (Django's ImageField would answer "Upload a valid image" to everything).
+    image = forms.FileField(
+        label=_("photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=format_lazy(
+            _(
+                "A JPEG, PNG or WebP photo, at most {size} and {mp} megapixels. Location data "
+                "is removed and the photo is turned upright; smaller copies are made for the site."
+            ),
+            size=f"{images.MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+            mp=images.MAX_PIXELS // 1_000_000,
+        ),
+    )
+
+    class Meta:
+        model = TrekImage
+        fields = ["trek", "image", "alt_text", "caption", "position"]
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if not isinstance(upload, UploadedFile):
+            return upload  # the photo already stored, unchanged
+        return images.cleaned_upload(upload)
+
+
 class TrekImageInline(admin.TabularInline):
     model = TrekImage
+    form = TrekImageForm
     extra = 0
     fields = ["image", "alt_text", "caption", "position"]
 
@@ -101,7 +133,7 @@ class TrekAdmin(admin.ModelAdmin):
             facts.walking_days,
             km(facts.walking_distance_km),
             km(facts.walking_hours),
-            facts.max_altitude_m or "–",
+            facts.max_altitude_m or "–",  # noqa: RUF001 - an en dash for "no figure"
             facts.ascent_m,
             facts.descent_m,
         )
@@ -170,6 +202,8 @@ class ItineraryStageAdmin(admin.ModelAdmin):
 
 @admin.register(TrekImage)
 class TrekImageAdmin(admin.ModelAdmin):
+    form = TrekImageForm
+    fields = ["trek", "image", "alt_text", "caption", "position"]
     list_display = ["alt_text", "trek", "position"]
     list_filter = ["trek"]
     list_select_related = ["trek"]
