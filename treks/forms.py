@@ -56,15 +56,15 @@ class TrekFilterForm(forms.Form):
         choices=[("", _("Any difficulty")), *Trek.Difficulty.choices],
     )
     max_altitude = forms.TypedChoiceField(
-        label=_("Highest point up to"),
+        label=_("Highest point"),
         required=False,
         coerce=int,
         empty_value=None,
         choices=[
             ("", _("Any altitude")),
-            ("4000", _("4,000 m")),
-            ("4500", _("4,500 m")),
-            ("5000", _("5,000 m")),
+            ("4000", _("Up to 4,000 m")),
+            ("4500", _("Up to 4,500 m")),
+            ("5000", _("Up to 5,000 m")),
         ],
     )
     no_permit = forms.BooleanField(label=_("No permit needed"), required=False)
