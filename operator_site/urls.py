@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -28,8 +27,7 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
             r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            views.media,
             name="media",
         )
     ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
@@ -5,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
+from django.views.static import serve
 
 from treks.models import Destination, TravelStyle, Trek
 from treks.views import breadcrumbs, card_treks, with_card_data
@@ -76,3 +78,10 @@ def healthz(request):
     except Exception:
         return JsonResponse({"status": "error", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def media(request, path):
+    """Uploaded photos on a one-server install; their names change when the photo does."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -87,7 +87,8 @@ class TrekFilterForm(forms.Form):
             value = query.get(name)
             if value is None:
                 continue
-            if len(value) > MAX_VALUE_LENGTH:
+            # NUL cannot reach PostgreSQL, and nothing legitimate is that long.
+            if len(value) > MAX_VALUE_LENGTH or "\x00" in value:
                 oversized.append(name)
                 continue
             data[name] = value

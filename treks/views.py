@@ -147,7 +147,8 @@ class TrekListView(ListView):
     def paginate_queryset(self, queryset, page_size):
         # get_page(): a page number past the end shows the last page, garbage shows the first.
         paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        number = self.request.GET.get(self.page_kwarg)
+        page = paginator.get_page(paginator.num_pages if number == "last" else number)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
