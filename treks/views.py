@@ -158,6 +158,8 @@ class TrekListView(ListView):
             form=self.form,
             ignored=self.form.ignored_fields(),
             is_filtered=self.form.is_filtered(),
+            # Filtered and sorted lists are the same treks again: index the plain list only.
+            noindex=any(key != self.page_kwarg for key in self.request.GET),
             breadcrumbs=breadcrumbs((_("Treks"), reverse("treks:list"))),
         )
         return context
