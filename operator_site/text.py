@@ -35,10 +35,3 @@ def _flush(blocks, paragraph, items):
     if items:
         blocks.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
         items.clear()
-
-
-def headings(text):
-    """The `## ` headings of a body, for an on-page table of contents."""
-    return [
-        line.strip()[3:].strip() for line in text.splitlines() if line.strip().startswith("## ")
-    ]

@@ -66,6 +66,8 @@ def test_a_real_jpeg_is_stored_without_location_and_with_renditions(staff_client
             made = Image.open(f)
             assert made.width == rendition["width"]
             assert not made.getexif()
+    listing = staff_client.get(reverse("admin:treks_trekimage_changelist")).text
+    assert "_480w.jpg" in listing  # staff see a preview of each photo
 
 
 def test_exif_orientation_is_applied(staff_client):

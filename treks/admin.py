@@ -52,11 +52,28 @@ class TrekImageForm(forms.ModelForm):
         return images.cleaned_upload(upload)
 
 
+def photo_preview(photo):
+    """The smallest rendition, so staff see which photo a row is without opening it."""
+    files = photo._files("image/jpeg") if photo.pk else []
+    if not files:
+        return "–"  # noqa: RUF001 - an en dash for "nothing yet"
+    return format_html(
+        '<img src="{}" width="160" height="{}" alt="">',
+        photo.image.storage.url(files[0]["name"]),
+        round(160 * files[0]["height"] / files[0]["width"]),
+    )
+
+
 class TrekImageInline(admin.TabularInline):
     model = TrekImage
     form = TrekImageForm
     extra = 0
-    fields = ["image", "alt_text", "caption", "position"]
+    fields = ["preview", "image", "alt_text", "caption", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, photo):
+        return photo_preview(photo)
 
 
 class TrekFAQInline(admin.StackedInline):
@@ -203,8 +220,14 @@ class ItineraryStageAdmin(admin.ModelAdmin):
 @admin.register(TrekImage)
 class TrekImageAdmin(admin.ModelAdmin):
     form = TrekImageForm
-    fields = ["trek", "image", "alt_text", "caption", "position"]
-    list_display = ["alt_text", "trek", "position"]
+    fields = ["trek", "preview", "image", "alt_text", "caption", "position"]
+    readonly_fields = ["preview"]
+    list_display = ["preview", "alt_text", "trek", "position"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, photo):
+        return photo_preview(photo)
+
     list_filter = ["trek"]
     list_select_related = ["trek"]
     search_fields = ["alt_text", "caption"]
