@@ -104,6 +104,7 @@ def _truncated_jpeg():
     [
         ("empty.jpg", b"", "empty"),
         ("bomb.png", png_header_only(20_000, 10_000), "pixels"),
+        ("huge.png", png_header_only(8_000, 6_000), "48 megapixels"),
         ("page.png", b"<!doctype html><html><body>hello</body></html>", "not a JPEG, PNG or WebP"),
         ("archive.png", zip_bytes(), "not a JPEG, PNG or WebP"),
         ("half.jpg", _truncated_jpeg(), "damaged or incomplete"),
