@@ -158,7 +158,7 @@ class Trek(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(
-        _("slug"), max_length=120, help_text=_("The web address: /treks/<slug>/.")
+        _("slug"), max_length=120, help_text=_("The web address: /treks/this-slug/.")
     )
     summary = models.CharField(
         _("summary"),
