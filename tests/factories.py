@@ -130,3 +130,24 @@ def zip_bytes():
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("photo.png", b"not really")
     return buffer.getvalue()
+
+
+def jpeg_bytes(width=40, height=30, color=(31, 107, 69)):
+    """A small, real JPEG made in memory."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def make_image(trek, **kwargs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from treks.models import TrekImage
+
+    kwargs.setdefault("alt_text", "A lake below a pass")
+    kwargs.setdefault("image", SimpleUploadedFile("photo.jpg", jpeg_bytes(), "image/jpeg"))
+    return TrekImage.objects.create(trek=trek, **kwargs)

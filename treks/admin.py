@@ -56,7 +56,7 @@ def photo_preview(photo):
     """The smallest rendition, so staff see which photo a row is without opening it."""
     files = photo._files("image/jpeg") if photo.pk else []
     if not files:
-        return "–"  # noqa: RUF001 - an en dash for "nothing yet"
+        return "–"
     return format_html(
         '<img src="{}" width="160" height="{}" alt="">',
         photo.image.storage.url(files[0]["name"]),
@@ -150,7 +150,7 @@ class TrekAdmin(admin.ModelAdmin):
             facts.walking_days,
             km(facts.walking_distance_km),
             km(facts.walking_hours),
-            facts.max_altitude_m or "–",  # noqa: RUF001 - an en dash for "no figure"
+            facts.max_altitude_m or "–",
             facts.ascent_m,
             facts.descent_m,
         )

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         # is judged alone, so an install from before the content pages still gets them.
         for fixture, models in FIXTURES:
             if any(model.objects.exists() for model in models):
-                self.stdout.write(f"{fixture}: content already there; fixture not loaded.")
+                self.stdout.write(f"{fixture}: content already there; fixtures not loaded.")
                 continue
             call_command("loaddata", fixture, verbosity=0)
             self.stdout.write(f"{fixture}: demo content loaded.")
