@@ -8,9 +8,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
-from treks.views import TrekDetailView, get_visible_trek_or_404
+from treks.views import TrekDetailView, breadcrumbs, get_visible_trek_or_404
 
 from . import tokens
 from .client import client_ip, rate_limit_exceeded
@@ -70,6 +71,7 @@ class InquiryCreateView(FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["inquiry_form"] = context["form"]
+        context["breadcrumbs"] = breadcrumbs((_("Contact us"), self.request.path))
         return context
 
     def get_form_kwargs(self):

@@ -19,7 +19,9 @@ MAX_ALTITUDE_M = 7000  # above any trek in Peru (Huascarán is 6,768 m); catches
 DISTANCE_TOLERANCE = Decimal("0.10")
 
 
-class Destination(models.Model):
+class Collection(models.Model):
+    """What a destination and a travel style share: a named page listing its treks."""
+
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.CharField(
@@ -33,37 +35,26 @@ class Destination(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = ["position", "name"]
-        verbose_name = _("destination")
-        verbose_name_plural = _("destinations")
 
     def __str__(self):
         return self.name
+
+
+class Destination(Collection):
+    class Meta(Collection.Meta):
+        verbose_name = _("destination")
+        verbose_name_plural = _("destinations")
 
     def get_absolute_url(self):
         return reverse("treks:destination", kwargs={"slug": self.slug})
 
 
-class TravelStyle(models.Model):
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    summary = models.CharField(
-        _("summary"), max_length=300, blank=True, help_text=_("One sentence for listings.")
-    )
-    description = models.TextField(
-        _("description"), blank=True, help_text=_("Paragraphs separated by a blank line.")
-    )
-    position = models.PositiveSmallIntegerField(
-        _("position"), default=100, help_text=_("Lower numbers come first in listings.")
-    )
-
-    class Meta:
-        ordering = ["position", "name"]
+class TravelStyle(Collection):
+    class Meta(Collection.Meta):
         verbose_name = _("travel style")
         verbose_name_plural = _("travel styles")
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("treks:style", kwargs={"slug": self.slug})
@@ -158,7 +149,7 @@ class Trek(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(
-        _("slug"), max_length=120, help_text=_("The web address: /treks/<slug>/.")
+        _("slug"), max_length=120, help_text=_("The web address: /treks/this-slug/.")
     )
     summary = models.CharField(
         _("summary"),
@@ -515,6 +506,9 @@ class TrekImage(models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"), default=100, help_text=_("The first photo is the trek's cover.")
     )
+    # {"source": <the stored photo's name>, "files": [{"name", "width", "height", "type"}]}:
+    # the renditions pages use, remade whenever the photo itself changes.
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["trek", "position", "id"]
@@ -530,6 +524,51 @@ class TrekImage(models.Model):
 
     def __str__(self):
         return self.alt_text
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.image and self.renditions.get("source") != self.image.name:
+            # Imported here: Pillow work is needed only when a photo changes.
+            from .images import delete_renditions, make_renditions
+
+            delete_renditions(self.renditions.get("files"))
+            self.renditions = {
+                "source": self.image.name,
+                "files": make_renditions(self.image.name, storage=self.image.storage),
+            }
+            TrekImage.objects.filter(pk=self.pk).update(renditions=self.renditions)
+
+    def _files(self, content_type):
+        files = [f for f in self.renditions.get("files", []) if f["type"] == content_type]
+        return sorted(files, key=lambda f: f["width"])
+
+    def _srcset(self, content_type):
+        storage = self.image.storage
+        return ", ".join(
+            f"{storage.url(f['name'])} {f['width']}w" for f in self._files(content_type)
+        )
+
+    @property
+    def webp_srcset(self):
+        return self._srcset("image/webp")
+
+    @property
+    def jpeg_srcset(self):
+        return self._srcset("image/jpeg")
+
+    @property
+    def fallback(self):
+        """The JPEG an old browser loads: the widest one up to 960 px, with its size."""
+        files = self._files("image/jpeg")
+        if not files:
+            return {"url": self.image.url, "width": self.width, "height": self.height}
+        chosen = [f for f in files if f["width"] <= 960][-1:] or files[:1]
+        best = chosen[0]
+        return {
+            "url": self.image.storage.url(best["name"]),
+            "width": best["width"],
+            "height": best["height"],
+        }
 
 
 class TrekFAQ(models.Model):
