@@ -154,7 +154,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under DATA_DIR, not local memory: every gunicorn worker of `make run` must see the
+    # same entries, or an admin save seen by one worker would leave the others serving stale
+    # trek pages (treks.caching keys pages on a version stored in this cache).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+        }
+    }
 
 # --- Accounts ---------------------------------------------------------------------------------
 

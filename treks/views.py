@@ -1,7 +1,17 @@
-from django.db.models import Prefetch
+import hashlib
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView
 
+from .caching import cached, catalogue_version
 from .charts import elevation_profile, route_sketch
 from .models import Destination, Trek, TravelStyle
 from .seo import trek_json_ld
@@ -15,46 +25,121 @@ def visible_treks(request):
     return treks.published()
 
 
+def _trek_for(request, slug):
+    """The trek row a request is about, fetched once (one query) for the ETag and the view."""
+    memo = getattr(request, "_trek_memo", None)
+    if memo is None or memo[0] != slug:
+        trek = get_object_or_404(
+            visible_treks(request).select_related("destination", "start_place", "end_place"),
+            slug=slug,
+        )
+        memo = request._trek_memo = (slug, trek, catalogue_version())
+    return memo[1], memo[2]
+
+
+def _trek_last_modified(request, slug):
+    trek, version = _trek_for(request, slug)
+    changed = trek.updated_at
+    if version:
+        changed = max(changed, datetime.fromtimestamp(int(version) / 1e9, tz=UTC))
+    return changed
+
+
+def _trek_etag(request, slug):
+    trek, version = _trek_for(request, slug)
+    # The content is the same for everyone, but the page also carries the visitor's CSRF token
+    # (the request form): a new CSRF cookie, or staff's preview, must never get a 304.
+    parts = (
+        trek.pk,
+        trek.updated_at.isoformat(),
+        version,
+        get_language(),
+        request.get_host(),
+        request.scheme,
+        request.user.is_staff,
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+@method_decorator(condition(etag_func=_trek_etag, last_modified_func=_trek_last_modified), "get")
+# Browsers keep the page but ask each time; unchanged pages come back as a bodiless 304.
+@method_decorator(cache_control(private=True, no_cache=True), "get")
 class TrekDetailView(DetailView):
+    """A trek page. Everything but the aside is rendered once per catalogue version and cached
+    as HTML (see `treks.caching`); the aside (`{% block trek_aside %}`, where the request form
+    goes) is rendered for each request, so no visitor's CSRF token or form is ever cached."""
+
     template_name = "treks/trek_detail.html"
     context_object_name = "trek"
 
-    def get_queryset(self):
-        return (
-            visible_treks(self.request)
-            .select_related("destination", "start_place", "end_place")
-            .prefetch_related(
-                "styles",
-                "images",
-                "faqs",
-                Prefetch(
-                    "alternatives",
-                    queryset=Trek.objects.published().with_stages().select_related(
-                        "start_place", "end_place"
-                    ),
-                ),
-            )
-            .with_stages()
-        )
+    def get_object(self, queryset=None):
+        return _trek_for(self.request, self.kwargs["slug"])[0]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         trek = self.object
+        version = _trek_for(self.request, self.kwargs["slug"])[1]
+        key = None
+        if version:
+            key = ":".join(
+                [
+                    "treks:page",
+                    str(trek.pk),
+                    trek.updated_at.isoformat(),
+                    version,
+                    get_language() or "",
+                    self.request.scheme,
+                    self.request.get_host(),
+                ]
+            )
+        context.update(cached(key, lambda: self.build_content(trek)))
+        return context
+
+    def build_content(self, trek):
+        """The page's shared parts: a dict of plain data and rendered HTML, safe to cache."""
+        prefetch_related_objects(
+            [trek],
+            Prefetch(
+                "stages",
+                queryset=trek.stages.model.objects.select_related(
+                    "start_place", "end_place", "highest_place"
+                ),
+            ),
+            "styles",
+            "images",
+            "faqs",
+            Prefetch(
+                "alternatives",
+                queryset=Trek.objects.published()
+                .with_stages()
+                .select_related("start_place", "end_place"),
+            ),
+        )
         stages = list(trek.stages.all())
         facts = trek.facts
         alternatives = list(trek.alternatives.all())
-        context.update(
-            stages=stages,
-            days=_group_by_day(stages),
-            facts=facts,
-            profile=elevation_profile(stages),
-            sketch=route_sketch(stages),
-            comparison=[(trek, facts)] + [(alt, alt.facts) for alt in alternatives],
-            alternatives=alternatives,
-            cover=next(iter(trek.images.all()), None),
-            json_ld=trek_json_ld(trek, stages, facts, self.request),
-        )
-        return context
+        data = {
+            "trek": trek,
+            "stages": stages,
+            "days": _group_by_day(stages),
+            "facts": facts,
+            "profile": elevation_profile(stages),
+            "sketch": route_sketch(stages),
+            "comparison": [(trek, facts)] + [(alt, alt.facts) for alt in alternatives],
+            "alternatives": alternatives,
+            "cover": next(iter(trek.images.all()), None),
+            "json_ld": trek_json_ld(trek, stages, facts, self.request),
+            "faqs": list(trek.faqs.all()),
+            "site_root": f"{self.request.scheme}://{self.request.get_host()}",
+            "operator": settings.OPERATOR,
+        }
+        html = {
+            part: render_to_string(f"treks/_trek_{part}.html", data)
+            for part in ("head", "hero", "main", "alternatives")
+        }
+        # What the page template and the aside may use besides the HTML: small, shared by all.
+        return {"trek_html": html, "facts": facts}
 
 
 def _group_by_day(stages):
@@ -78,16 +163,25 @@ def _group_by_day(stages):
     ]
 
 
+def cached_list(name, queryset):
+    """A listing (treks with the stages their cards need, destinations...) as a list, cached per
+    catalogue version: a warm listing page runs no query at all."""
+    version = catalogue_version()
+    key = f"treks:list:{name}:{version}" if version else None
+    return cached(key, lambda: list(queryset))
+
+
 class TrekListView(ListView):
     template_name = "treks/trek_list.html"
     context_object_name = "treks"
 
     def get_queryset(self):
-        return (
+        return cached_list(
+            "all",
             Trek.objects.published()
             .select_related("destination")
             .with_stages()
-            .order_by("popularity", "name")
+            .order_by("popularity", "name"),
         )
 
 
@@ -99,8 +193,9 @@ class _CollectionView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["treks"] = (
-            self.object.treks.published().select_related("destination").with_stages()
+        context["treks"] = cached_list(
+            f"{self.model._meta.model_name}:{self.object.pk}",
+            self.object.treks.published().select_related("destination").with_stages(),
         )
         return context
 

@@ -1,0 +1,197 @@
+"""What keeps pages fast, asserted without timings: SQL query counts, cache invalidation on every
+admin save, conditional GETs, and byte sizes of what a first visit downloads."""
+
+import gzip
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import make_place, make_stage, make_trek, make_walk
+
+pytestmark = pytest.mark.django_db
+
+COLD_MAX = 8
+WARM_MAX = 2
+
+
+def _trek_with(stages, *, alternatives=2):
+    trek = make_walk(make_trek(name="Lares", slug="lares-trek"), stages)
+    for n in range(alternatives):
+        trek.alternatives.add(make_walk(make_trek(name=f"Alternative {n}"), 3))
+    return trek
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("stages", [3, 30])
+def test_trek_page_runs_few_queries_cold_and_warm_whatever_the_stage_count(client, stages):
+    trek = _trek_with(stages)
+    url = trek.get_absolute_url()
+
+    cold = _queries(client, url)
+    warm = _queries(client, url)
+
+    assert cold <= COLD_MAX, f"cold: {cold} queries"
+    assert warm <= WARM_MAX, f"warm: {warm} queries"
+
+
+@pytest.mark.parametrize("url_name", ["home", "treks:list"])
+def test_listings_run_no_query_when_warm(client, url_name):
+    _trek_with(3)
+    url = reverse(url_name)
+    _queries(client, url)
+    assert _queries(client, url) == 0
+
+
+def test_place_altitude_edit_shows_on_the_trek_page_at_once(client):
+    trek = make_trek()
+    top = make_place(name="Ipsaycocha Pass", altitude_m=4450)
+    make_stage(trek, end_place=top, ascent_m=500)
+    url = trek.get_absolute_url()
+    assert "4,450 m" in client.get(url).content.decode()
+
+    top.altitude_m = 4466
+    top.save()
+
+    page = client.get(url).content.decode()
+    assert "4,466 m" in page
+    assert "4,450 m" not in page
+
+
+def test_stage_edit_and_delete_show_on_the_trek_page_at_once(client):
+    trek = make_trek()
+    stage = make_stage(trek, title="Lares hot springs", distance_km=Decimal("12"))
+    url = trek.get_absolute_url()
+    client.get(url)
+
+    stage.title = "Lares thermal baths"
+    stage.save()
+    assert "Lares thermal baths" in client.get(url).content.decode()
+
+    stage.delete()
+    assert "Lares thermal baths" not in client.get(url).content.decode()
+
+
+def test_listing_shows_a_newly_published_trek_at_once(client):
+    url = reverse("treks:list")
+    make_trek(name="Ausangate")
+    assert "Ausangate" in client.get(url).content.decode()
+
+    make_trek(name="Choquequirao")
+    assert "Choquequirao" in client.get(url).content.decode()
+
+
+def test_unpublishing_a_trek_hides_its_cached_page_at_once(client):
+    trek = make_trek()
+    url = trek.get_absolute_url()
+    assert client.get(url).status_code == 200
+
+    trek.is_published = False
+    trek.save()
+
+    assert client.get(url).status_code == 404
+
+
+def test_staff_preview_is_not_served_from_the_public_cache(staff_client):
+    trek = make_trek(is_published=False)
+    assert "not published" in staff_client.get(trek.get_absolute_url()).content.decode()
+    assert Client().get(trek.get_absolute_url()).status_code == 404
+
+
+def test_trek_page_answers_a_matching_etag_with_an_empty_304(client):
+    trek = make_trek()
+    first = client.get(trek.get_absolute_url())
+    assert first.has_header("ETag")
+    assert first.has_header("Last-Modified")
+    assert "no-cache" in first["Cache-Control"]
+
+    again = client.get(trek.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_trek_page_etag_changes_when_a_place_on_the_route_changes(client):
+    trek = make_trek()
+    place = make_place()
+    make_stage(trek, end_place=place)
+    etag = client.get(trek.get_absolute_url())["ETag"]
+
+    place.altitude_m += 10
+    place.save()
+
+    fresh = client.get(trek.get_absolute_url(), headers={"if-none-match": etag})
+    assert fresh.status_code == 200
+    assert fresh["ETag"] != etag
+
+
+def test_trek_page_etag_changes_with_the_visitors_csrf_cookie(client):
+    # The aside holds the request form and its CSRF token: a visitor whose CSRF cookie changed
+    # must get a fresh page, not a 304 pointing at a page with a token that no longer matches.
+    trek = make_trek()
+    etag = client.get(trek.get_absolute_url())["ETag"]
+    client.cookies["csrftoken"] = "x" * 32
+
+    fresh = client.get(trek.get_absolute_url(), headers={"if-none-match": etag})
+
+    assert fresh.status_code == 200
+
+
+def test_trek_page_is_not_cached_with_the_visitors_csrf_token(client):
+    # A page rendered with one visitor's token (from the aside) must not reach another visitor.
+    from django.middleware.csrf import get_token  # noqa: F401 (the aside's form calls it)
+
+    trek = make_trek()
+    client.get(trek.get_absolute_url())
+    from django.core.cache import cache
+
+    cached = [
+        cache.get(key)
+        for key in list(getattr(cache, "_cache", {}))
+        if "treks:page" in str(key)
+    ]
+    assert cached, "the trek page stored nothing in the cache"
+    for entry in cached:
+        assert "csrfmiddlewaretoken" not in repr(entry)
+
+
+def test_trek_page_html_stays_small(client):
+    trek = _trek_with(30, alternatives=4)
+    html = client.get(trek.get_absolute_url()).content
+
+    assert len(gzip.compress(html)) <= 60_000
+
+
+def test_pages_load_only_small_css_and_no_bootstrap_javascript(client):
+    from django.contrib.staticfiles import finders
+
+    trek = _trek_with(3)
+    html = client.get(trek.get_absolute_url()).content.decode()
+
+    assert "bootstrap.bundle" not in html
+    stylesheets = re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', html)
+    assert stylesheets
+    total = sum(len(gzip.compress(open(finders.find(path), "rb").read())) for path in stylesheets)
+    assert total <= 40_000, f"{total} bytes of gzipped CSS"
+
+
+def test_charts_have_width_and_height_so_nothing_shifts(client):
+    trek = _trek_with(3)
+    html = client.get(trek.get_absolute_url()).content.decode()
+
+    svgs = re.findall(r"<svg[^>]*>", html)
+    assert len(svgs) == 2
+    for tag in svgs:
+        assert re.search(r'\swidth="\d+"', tag) and re.search(r'\sheight="\d+"', tag), tag
+    for tag in re.findall(r"<img[^>]*>", html):
+        assert "width=" in tag and "height=" in tag, tag

@@ -1,0 +1,61 @@
+"""Caching of what every visitor sees alike: trek content and listings.
+
+Keys carry a catalogue-wide *version* that the signal handlers in `treks.signals` bump on every
+save or delete of a catalogue row, and trek pages also key on the trek's `updated_at`. An edit in
+admin therefore changes the key at once, and nothing waits for a timeout to go stale. Only
+visitor-independent HTML and data are stored: never a CSRF token, a form or a message.
+
+The cache is a help, never a dependency: if it fails (Redis down), pages are built uncached.
+"""
+
+import logging
+import time
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "treks:catalogue-version"
+# Entries are also dropped after a day so that a cache with no memory limit cannot only grow.
+TIMEOUT = 60 * 60 * 24
+
+
+def catalogue_version():
+    """The current catalogue version: when the catalogue last changed (ns since the epoch, a string)."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = str(time.time_ns())
+            # add(): if another worker created one meanwhile, theirs wins.
+            if not cache.add(VERSION_KEY, version, timeout=None):
+                version = cache.get(VERSION_KEY) or version
+        return version
+    except Exception:
+        logger.warning("cache unavailable; catalogue version not read", exc_info=True)
+        return None
+
+
+def bump_catalogue_version():
+    """Make every cached catalogue entry unreachable (they age out by TIMEOUT)."""
+    try:
+        cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    except Exception:
+        logger.warning("cache unavailable; catalogue version not bumped", exc_info=True)
+
+
+def cached(key, build):
+    """`build()`'s result under `key`; built each time when the cache is down or key is None."""
+    if key is None:
+        return build()
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.warning("cache unavailable; %s built uncached", key, exc_info=True)
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, TIMEOUT)
+        except Exception:
+            logger.warning("cache unavailable; %s not stored", key, exc_info=True)
+    return value
