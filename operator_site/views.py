@@ -1,11 +1,12 @@
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from treks.models import Destination, Trek, TravelStyle
+from treks.models import Destination, TravelStyle, Trek
 from treks.views import cached_list
 
 
@@ -45,3 +46,9 @@ def healthz(request):
     except Exception:
         return JsonResponse({"status": "error", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without an icon link (admin): send the real one."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

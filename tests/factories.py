@@ -4,7 +4,7 @@ demo fixtures so that tests say exactly what they rely on."""
 from decimal import Decimal
 from itertools import count
 
-from treks.models import Destination, ItineraryStage, Place, Trek, TravelStyle
+from treks.models import Destination, ItineraryStage, Place, TravelStyle, Trek
 
 _seq = count(1)
 

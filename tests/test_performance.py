@@ -4,6 +4,7 @@ admin save, conditional GETs, and byte sizes of what a first visit downloads."""
 import gzip
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -156,9 +157,7 @@ def test_trek_page_is_not_cached_with_the_visitors_csrf_token(client):
     from django.core.cache import cache
 
     cached = [
-        cache.get(key)
-        for key in list(getattr(cache, "_cache", {}))
-        if "treks:page" in str(key)
+        cache.get(key) for key in list(getattr(cache, "_cache", {})) if "treks:page" in str(key)
     ]
     assert cached, "the trek page stored nothing in the cache"
     for entry in cached:
@@ -181,7 +180,7 @@ def test_pages_load_only_small_css_and_no_bootstrap_javascript(client):
     assert "bootstrap.bundle" not in html
     stylesheets = re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', html)
     assert stylesheets
-    total = sum(len(gzip.compress(open(finders.find(path), "rb").read())) for path in stylesheets)
+    total = sum(len(gzip.compress(Path(finders.find(path)).read_bytes())) for path in stylesheets)
     assert total <= 40_000, f"{total} bytes of gzipped CSS"
 
 

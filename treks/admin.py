@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Destination, ItineraryStage, Place, Trek, TrekFAQ, TrekImage, TravelStyle
+from .models import Destination, ItineraryStage, Place, TravelStyle, Trek, TrekFAQ, TrekImage
 from .templatetags.trek_tags import km
 
 
@@ -101,7 +101,7 @@ class TrekAdmin(admin.ModelAdmin):
             facts.walking_days,
             km(facts.walking_distance_km),
             km(facts.walking_hours),
-            facts.max_altitude_m or "–",
+            facts.max_altitude_m or "–",  # noqa: RUF001 (a typographic dash, on purpose)
             facts.ascent_m,
             facts.descent_m,
         )

@@ -21,7 +21,7 @@ TIMEOUT = 60 * 60 * 24
 
 
 def catalogue_version():
-    """The current catalogue version: when the catalogue last changed (ns since the epoch, a string)."""
+    """The catalogue version: when the catalogue last changed, in ns since the epoch (a string)."""
     try:
         version = cache.get(VERSION_KEY)
         if version is None:

@@ -65,15 +65,21 @@ def profile_points(stages):
         if not stage.is_walk:
             continue
         if not points or points[-1].place_name != stage.start_place.name:
-            points.append(ProfilePoint(km, stage.start_place.altitude_m, stage.start_place.name,
-                                       stage.day))
+            points.append(
+                ProfilePoint(km, stage.start_place.altitude_m, stage.start_place.name, stage.day)
+            )
         if stage.highest_place_id:
             # Where on the leg the pass lies is not stored; halfway is an honest sketch.
-            points.append(ProfilePoint(km + stage.distance_km / 2, stage.highest_place.altitude_m,
-                                       stage.highest_place.name, stage.day))
+            points.append(
+                ProfilePoint(
+                    km + stage.distance_km / 2,
+                    stage.highest_place.altitude_m,
+                    stage.highest_place.name,
+                    stage.day,
+                )
+            )
         km += stage.distance_km
-        points.append(ProfilePoint(km, stage.end_place.altitude_m, stage.end_place.name,
-                                   stage.day))
+        points.append(ProfilePoint(km, stage.end_place.altitude_m, stage.end_place.name, stage.day))
     return points
 
 

@@ -304,8 +304,7 @@ class Trek(models.Model):
                 violation_error_message=_("The price cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(advertised_distance_km__isnull=True)
-                | Q(advertised_distance_km__gte=0),
+                condition=Q(advertised_distance_km__isnull=True) | Q(advertised_distance_km__gte=0),
                 name="treks_trek_distance_not_negative",
                 violation_error_message=_("The distance cannot be negative."),
             ),

@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from .caching import bump_catalogue_version
-from .models import Destination, ItineraryStage, Place, Trek, TrekFAQ, TrekImage, TravelStyle
+from .models import Destination, ItineraryStage, Place, TravelStyle, Trek, TrekFAQ, TrekImage
 
 CATALOGUE_MODELS = (Destination, TravelStyle, Place, Trek, ItineraryStage, TrekImage, TrekFAQ)
 

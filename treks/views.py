@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView
 
 from .caching import cached, catalogue_version
 from .charts import elevation_profile, route_sketch
-from .models import Destination, Trek, TravelStyle
+from .models import Destination, TravelStyle, Trek
 from .seo import trek_json_ld
 
 
@@ -155,9 +155,7 @@ def _group_by_day(stages):
             "ascent_m": sum(s.ascent_m for s in legs if s.is_walk),
             "descent_m": sum(s.descent_m for s in legs if s.is_walk),
             "top_m": max((s.top_altitude_m for s in legs if s.is_walk), default=None),
-            "overnight": next(
-                (s for s in reversed(legs) if s.overnight != s.Overnight.NONE), None
-            ),
+            "overnight": next((s for s in reversed(legs) if s.overnight != s.Overnight.NONE), None),
         }
         for number, legs in days.items()
     ]
