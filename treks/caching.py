@@ -54,6 +54,8 @@ def cached(key, build):
         return build()
     if value is None:
         value = build()
+        if value is None:  # nothing found: not worth a write
+            return value
         try:
             cache.set(key, value, TIMEOUT)
         except Exception:

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
@@ -26,15 +27,27 @@ def visible_treks(request):
 
 
 def _trek_for(request, slug):
-    """The trek row a request is about, fetched once (one query) for the ETag and the view."""
+    """The trek a request is about and the catalogue version, looked up once per request (for the
+    ETag and the view) and cached per version: a warm trek page runs no SQL query at all."""
     memo = getattr(request, "_trek_memo", None)
     if memo is None or memo[0] != slug:
-        trek = get_object_or_404(
-            visible_treks(request).select_related("destination", "start_place", "end_place"),
-            slug=slug,
-        )
-        memo = request._trek_memo = (slug, trek, catalogue_version())
+        version = catalogue_version()
+        staff = request.user.is_staff  # staff also see drafts
+        key = f"treks:trek:{slug}:{int(staff)}:{version}" if version else None
+        trek = cached(key, lambda: _find_trek(request, slug))
+        if trek is None:
+            raise Http404("No published trek with this slug.")
+        memo = request._trek_memo = (slug, trek, version)
     return memo[1], memo[2]
+
+
+def _find_trek(request, slug):
+    return (
+        visible_treks(request)
+        .select_related("destination", "start_place", "end_place")
+        .filter(slug=slug)
+        .first()
+    )
 
 
 def _trek_last_modified(request, slug):
