@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which serves its own pre-compressed static files: this compresses pages.
     # BREACH: Django masks the CSRF token per response and pads compressed bodies at random.
-    "django.middleware.gzip.GZipMiddleware",
+    "operator_site.middleware.FastGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

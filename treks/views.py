@@ -2,10 +2,11 @@ import hashlib
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
+from django.template.loader import render_to_string, select_template
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
@@ -15,6 +16,7 @@ from django.views.generic import DetailView, ListView
 from .caching import cached, catalogue_version
 from .charts import elevation_profile, route_sketch
 from .models import Destination, TravelStyle, Trek
+from .rendering import ASIDE_MARKER, render_block
 from .seo import trek_json_ld
 
 
@@ -107,7 +109,21 @@ class TrekDetailView(DetailView):
                 ]
             )
         context.update(cached(key, lambda: self.build_content(trek)))
+        context["shell_key"] = f"{key}:shell:{self.template_name}" if key else None
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        """The cached shell with this request's aside in it; see `treks.rendering`. Pages with a
+        message for the visitor are rendered whole, so no message ends up in the shared shell."""
+        key = context.get("shell_key")
+        if key is None or len(get_messages(self.request)):
+            return super().render_to_response(context, **response_kwargs)
+        template = select_template(self.get_template_names())
+        shell = cached(
+            key, lambda: template.render({**context, "trek_shell": True}, self.request)
+        )
+        aside = render_block(template, "trek_aside", context, self.request)
+        return HttpResponse(shell.replace(ASIDE_MARKER, aside, 1), **response_kwargs)
 
     def build_content(self, trek):
         """The page's shared parts: a dict of plain data and rendered HTML, safe to cache."""

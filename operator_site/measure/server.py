@@ -42,7 +42,7 @@ def prepare_data_dir(data_dir):
     env.pop("REDIS_URL", None)  # the file cache of a single machine, as `make run` has it
     log = Path(data_dir) / "prepare.log"
     with log.open("w") as out:
-        subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        subprocess.run(
             [sys.executable, "manage.py", "prepare_site"],
             cwd=BASE_DIR,
             env=env,
@@ -65,7 +65,7 @@ def gunicorn(env, *, cache=True, name="server"):
         env["PYTHONPATH"] = os.pathsep.join([str(settings_dir), str(BASE_DIR)])
         env["DJANGO_SETTINGS_MODULE"] = "nocache_settings"
     log = (data_dir / f"{name}.log").open("w")
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
