@@ -185,9 +185,9 @@ def trek_page_with_form(settings, monkeypatch):
     """The trek page with a form in its aside, as the request form will put it there."""
     from treks.views import TrekDetailView
 
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"]}
-    ]
+    engine = settings.TEMPLATES[0]
+    test_templates = Path(__file__).parent / "templates"
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], test_templates]}]
     monkeypatch.setattr(TrekDetailView, "template_name", "tests/trek_detail_with_form.html")
 
 

@@ -119,9 +119,7 @@ class TrekDetailView(DetailView):
         if key is None or len(get_messages(self.request)):
             return super().render_to_response(context, **response_kwargs)
         template = select_template(self.get_template_names())
-        shell = cached(
-            key, lambda: template.render({**context, "trek_shell": True}, self.request)
-        )
+        shell = cached(key, lambda: template.render({**context, "trek_shell": True}, self.request))
         aside = render_block(template, "trek_aside", context, self.request)
         return HttpResponse(shell.replace(ASIDE_MARKER, aside, 1), **response_kwargs)
 

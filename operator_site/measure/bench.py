@@ -231,11 +231,13 @@ def report(rows, queries, html, first_total, first_parts, rss, duration, connect
         if not ok:
             missed.append(label)
         lines.append(
-            f"{label:<36}{fmt.format(value):>9}   target {op} {target:<6} {'ok' if ok else 'MISSED'}"
+            f"{label:<36}{fmt.format(value):>9}   target {op} {target:<6} "
+            + ("ok" if ok else "MISSED")
         )
     lines.append("")
     lines.append(
-        "first view: " + ", ".join(f"{Path(url).name or url} {size:,} B" for url, size in first_parts)
+        "first view: "
+        + ", ".join(f"{Path(url).name or url} {size:,} B" for url, size in first_parts)
     )
     lines.append("worker RSS (MB): " + ", ".join(f"{mb:.1f}" for mb in rss.values()))
     print("\n".join(lines))

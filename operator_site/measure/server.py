@@ -106,7 +106,8 @@ def _wait_until_up(base_url, process, log_path, timeout=60):
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{log_path.read_text()[-3000:]}")
+    log = log_path.read_text()[-3000:]
+    raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{log}")
 
 
 def worker_pids(master_pid):
