@@ -7,7 +7,6 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from treks.models import Destination, TravelStyle, Trek
-from treks.views import cached_list
 
 
 class HomeView(TemplateView):
@@ -15,12 +14,12 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Cached per catalogue version (see treks.caching): a warm home page runs no query.
-        context["popular_treks"] = cached_list(
-            "popular", Trek.objects.published().select_related("destination").with_stages()[:6]
+        # Lazy querysets: home.html's cached fragment runs them only when the cache is cold.
+        context["popular_treks"] = (
+            Trek.objects.published().select_related("destination").with_stages()[:6]
         )
-        context["destinations"] = cached_list("destinations", Destination.objects.all())
-        context["styles"] = cached_list("styles", TravelStyle.objects.all())
+        context["destinations"] = Destination.objects.all()
+        context["styles"] = TravelStyle.objects.all()
         return context
 
 

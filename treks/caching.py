@@ -8,9 +8,12 @@ visitor-independent HTML and data are stored: never a CSRF token, a form or a me
 The cache is a help, never a dependency: if it fails (Redis down), pages are built uncached.
 """
 
+import functools
+import hashlib
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -43,10 +46,33 @@ def bump_catalogue_version():
         logger.warning("cache unavailable; catalogue version not bumped", exc_info=True)
 
 
+# What cached HTML is made from besides the catalogue: code, templates and the static files
+# manifest (hashed file names). A deploy that changes any of them must not be served old HTML.
+_RELEASE_DIRS = ("operator_site", "treks", "inquiries", "templates")
+_RELEASE_SUFFIXES = {".py", ".html", ".txt"}
+
+
+@functools.cache
+def release():
+    """A short hash of the files cached pages are rendered from; the same on every server that
+    runs the same code. Read once per process."""
+    digest = hashlib.sha256()
+    for folder in _RELEASE_DIRS:
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.suffix in _RELEASE_SUFFIXES and path.is_file():
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def cached(key, build):
     """`build()`'s result under `key`; built each time when the cache is down or key is None."""
     if key is None:
         return build()
+    key = f"{key}:{release()}"
     try:
         value = cache.get(key)
     except Exception:

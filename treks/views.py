@@ -91,37 +91,50 @@ class TrekDetailView(DetailView):
     def get_object(self, queryset=None):
         return _trek_for(self.request, self.kwargs["slug"])[0]
 
+    def page_key(self):
+        """The cache key of this trek's shared parts, or None when the cache is unavailable."""
+        trek, version = _trek_for(self.request, self.kwargs["slug"])
+        if not version:
+            return None
+        parts = [
+            "treks:page",
+            str(trek.pk),
+            trek.updated_at.isoformat(),
+            version,
+            get_language() or "",
+            self.request.scheme,
+            self.request.get_host(),
+        ]
+        return ":".join(parts)
+
+    def get(self, request, *args, **kwargs):
+        """The cached shell with this request's aside put in; see `treks.rendering`. Pages with a
+        message for the visitor are rendered whole, so no message ends up in the shared shell."""
+        self.object = self.get_object()
+        key = self.page_key()
+        if key is None or len(get_messages(request)):
+            return self.render_to_response(self.get_context_data(object=self.object))
+        template = select_template(self.get_template_names())
+        shell = cached(
+            f"{key}:shell:{template.origin.template_name}", lambda: self.build_shell(template)
+        )
+        aside = render_block(template, "trek_aside", self.aside_context(shell["facts"]), request)
+        return HttpResponse(shell["html"].replace(ASIDE_MARKER, aside, 1))
+
+    def build_shell(self, template):
+        context = self.get_context_data(object=self.object)
+        html = template.render({**context, "trek_shell": True}, self.request)
+        return {"html": html, "facts": context["facts"]}
+
+    def aside_context(self, facts):
+        """All that `{% block trek_aside %}` sees, besides the request and context processors:
+        the same on a cold and a warm cache."""
+        return {"object": self.object, "trek": self.object, "facts": facts, "view": self}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        trek = self.object
-        version = _trek_for(self.request, self.kwargs["slug"])[1]
-        key = None
-        if version:
-            key = ":".join(
-                [
-                    "treks:page",
-                    str(trek.pk),
-                    trek.updated_at.isoformat(),
-                    version,
-                    get_language() or "",
-                    self.request.scheme,
-                    self.request.get_host(),
-                ]
-            )
-        context.update(cached(key, lambda: self.build_content(trek)))
-        context["shell_key"] = f"{key}:shell:{self.template_name}" if key else None
+        context.update(cached(self.page_key(), lambda: self.build_content(self.object)))
         return context
-
-    def render_to_response(self, context, **response_kwargs):
-        """The cached shell with this request's aside in it; see `treks.rendering`. Pages with a
-        message for the visitor are rendered whole, so no message ends up in the shared shell."""
-        key = context.get("shell_key")
-        if key is None or len(get_messages(self.request)):
-            return super().render_to_response(context, **response_kwargs)
-        template = select_template(self.get_template_names())
-        shell = cached(key, lambda: template.render({**context, "trek_shell": True}, self.request))
-        aside = render_block(template, "trek_aside", context, self.request)
-        return HttpResponse(shell.replace(ASIDE_MARKER, aside, 1), **response_kwargs)
 
     def build_content(self, trek):
         """The page's shared parts: a dict of plain data and rendered HTML, safe to cache."""
@@ -188,25 +201,17 @@ def _group_by_day(stages):
     ]
 
 
-def cached_list(name, queryset):
-    """A listing (treks with the stages their cards need, destinations...) as a list, cached per
-    catalogue version: a warm listing page runs no query at all."""
-    version = catalogue_version()
-    key = f"treks:list:{name}:{version}" if version else None
-    return cached(key, lambda: list(queryset))
-
-
 class TrekListView(ListView):
     template_name = "treks/trek_list.html"
     context_object_name = "treks"
 
     def get_queryset(self):
-        return cached_list(
-            "all",
+        # Lazy: the template's cached fragment runs it only when the cache is cold.
+        return (
             Trek.objects.published()
             .select_related("destination")
             .with_stages()
-            .order_by("popularity", "name"),
+            .order_by("popularity", "name")
         )
 
 
@@ -218,10 +223,7 @@ class _CollectionView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["treks"] = cached_list(
-            f"{self.model._meta.model_name}:{self.object.pk}",
-            self.object.treks.published().select_related("destination").with_stages(),
-        )
+        context["treks"] = self.object.treks.published().select_related("destination").with_stages()
         return context
 
 
