@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -250,3 +250,40 @@ def test_a_message_for_the_visitor_is_shown_and_not_cached(client):
 
     assert "Thank you, we will answer within a day." in shown
     assert "Thank you" not in after
+
+
+def test_pages_still_work_when_the_cache_is_down(client):
+    trek = make_walk(make_trek(name="Lares Trek"), 3)
+
+    with override_settings(CACHES={"default": {"BACKEND": "tests.broken_cache.BrokenCache"}}):
+        for url in (trek.get_absolute_url(), reverse("treks:list"), reverse("home")):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "Lares Trek" in response.content.decode()
+
+
+def test_adding_a_travel_style_to_a_trek_updates_the_style_page_at_once(client):
+    from tests.factories import make_style
+
+    style = make_style(name="Cultural")
+    trek = make_trek(name="Weavers of Lares")
+    url = reverse("treks:style", kwargs={"slug": style.slug})
+    assert "Weavers of Lares" not in client.get(url).content.decode()
+
+    trek.styles.add(style)
+
+    assert "Weavers of Lares" in client.get(url).content.decode()
+
+
+def test_renaming_an_alternative_updates_the_comparison_on_the_trek_page(client):
+    trek = make_walk(make_trek(), 2)
+    alternative = make_walk(make_trek(name="Classic Inca Trail"), 4)
+    trek.alternatives.add(alternative)
+    assert "Classic Inca Trail" in client.get(trek.get_absolute_url()).content.decode()
+
+    alternative.name = "Inca Trail, four days"
+    alternative.save()
+
+    page = client.get(trek.get_absolute_url()).content.decode()
+    assert "Inca Trail, four days" in page
+    assert "Classic Inca Trail" not in page
