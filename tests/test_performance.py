@@ -287,3 +287,17 @@ def test_renaming_an_alternative_updates_the_comparison_on_the_trek_page(client)
     page = client.get(trek.get_absolute_url()).content.decode()
     assert "Inca Trail, four days" in page
     assert "Classic Inca Trail" not in page
+
+
+def test_gzipped_trek_page_also_answers_304_to_its_weak_etag(client):
+    trek = make_walk(make_trek(), 3)
+    first = client.get(trek.get_absolute_url(), headers={"accept-encoding": "gzip"})
+    assert first["Content-Encoding"] == "gzip"
+    assert first["ETag"].startswith("W/")
+
+    again = client.get(
+        trek.get_absolute_url(),
+        headers={"accept-encoding": "gzip", "if-none-match": first["ETag"]},
+    )
+
+    assert again.status_code == 304
