@@ -301,3 +301,25 @@ def test_gzipped_trek_page_also_answers_304_to_its_weak_etag(client):
     )
 
     assert again.status_code == 304
+
+
+def test_a_csrf_token_outside_the_aside_is_never_shared(settings, monkeypatch, caplog):
+    # A form added to the page outside {% block trek_aside %} (a footer newsletter...) must not
+    # end up in the shell served to everyone: the page falls back to a whole render per visitor.
+    from treks.views import TrekDetailView
+
+    engine = settings.TEMPLATES[0]
+    test_templates = Path(__file__).parent / "templates"
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], test_templates]}]
+    monkeypatch.setattr(
+        TrekDetailView, "template_name", "tests/trek_detail_token_outside_aside.html"
+    )
+    trek = make_trek()
+    ana, ben = Client(), Client()
+
+    ana_page = ana.get(trek.get_absolute_url()).content.decode()
+    ben_page = ben.get(trek.get_absolute_url()).content.decode()
+
+    assert _csrf_secret_of(ana_page) == ana.cookies["csrftoken"].value
+    assert _csrf_secret_of(ben_page) == ben.cookies["csrftoken"].value
+    assert "cannot be cached for everyone" in caplog.text

@@ -1,4 +1,5 @@
 import hashlib
+import logging
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from .charts import elevation_profile, route_sketch
 from .models import Destination, TravelStyle, Trek
 from .rendering import ASIDE_MARKER, render_block
 from .seo import trek_json_ld
+
+logger = logging.getLogger(__name__)
 
 
 def visible_treks(request):
@@ -118,12 +121,31 @@ class TrekDetailView(DetailView):
         shell = cached(
             f"{key}:shell:{template.origin.template_name}", lambda: self.build_shell(template)
         )
+        if not shell["html"]:  # this template cannot be shared: see build_shell
+            return self.render_to_response(self.get_context_data(object=self.object))
         aside = render_block(template, "trek_aside", self.aside_context(shell["facts"]), request)
         return HttpResponse(shell["html"].replace(ASIDE_MARKER, aside, 1))
 
     def build_shell(self, template):
+        """The page for everyone, with a marker for the aside. If rendering it touched anything
+        per visitor (a CSRF token, a CSP nonce) or the marker is missing (a template that no
+        longer wraps its aside in `{% if trek_shell %}`), the shell is not shared: the page is
+        then rendered whole for each request, which is slower but never leaks a token."""
         context = self.get_context_data(object=self.object)
+        meta_before = self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         html = template.render({**context, "trek_shell": True}, self.request)
+        per_visitor = (
+            self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != meta_before
+            or getattr(self.request, "_csp_nonce", None) is not None
+            or html.count(ASIDE_MARKER) != 1
+        )
+        if per_visitor:
+            logger.error(
+                "%s cannot be cached for everyone: it has per-visitor content outside "
+                "{%% block trek_aside %%}, or no aside marker; rendering it whole each time.",
+                template.origin.template_name,
+            )
+            html = ""
         return {"html": html, "facts": context["facts"]}
 
     def aside_context(self, facts):
