@@ -160,22 +160,24 @@ class TrekDetailView(DetailView):
 
     def build_content(self, trek):
         """The page's shared parts: a dict of plain data and rendered HTML, safe to cache."""
+        # Orders by trek_id rather than Meta's "trek", which would join the trek table to sort.
         prefetch_related_objects(
             [trek],
             Prefetch(
                 "stages",
                 queryset=trek.stages.model.objects.select_related(
                     "start_place", "end_place", "highest_place"
-                ),
+                ).order_by("trek_id", "day", "order"),
             ),
             "styles",
-            "images",
-            "faqs",
+            Prefetch("images", queryset=trek.images.model.objects.order_by("position", "id")),
+            Prefetch("faqs", queryset=trek.faqs.model.objects.order_by("position", "id")),
             Prefetch(
                 "alternatives",
+                # Only what the comparison table and the links show.
                 queryset=Trek.objects.published()
                 .with_stages()
-                .select_related("start_place", "end_place"),
+                .only("name", "slug", "permits_required", "crowds", "popularity"),
             ),
         )
         stages = list(trek.stages.all())
