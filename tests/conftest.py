@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from treks.caching import clear_local_cache
+
 
 @pytest.fixture(autouse=True)
 def _isolated_storage(settings, tmp_path):
@@ -31,5 +33,7 @@ def _empty_cache(settings):
         }
     }
     cache.clear()
+    clear_local_cache()
     yield
     cache.clear()
+    clear_local_cache()

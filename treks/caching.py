@@ -15,12 +15,24 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "treks:catalogue-version"
 # Entries are also dropped after a day so that a cache with no memory limit cannot only grow.
 TIMEOUT = 60 * 60 * 24
+
+# A small per-process copy in front of the shared cache, for the entries (pages of tens of KB)
+# read on every request. It can never serve stale content: every key carries the catalogue
+# version, read from the shared cache on each request, and the release hash. Workers differ only
+# in what they hold, never in what they answer.
+_local = LocMemCache("treks-local", {"TIMEOUT": TIMEOUT, "OPTIONS": {"MAX_ENTRIES": 500}})
+
+
+def clear_local_cache():
+    """For tests: forget this process's copies."""
+    _local.clear()
 
 
 def catalogue_version():
@@ -73,6 +85,9 @@ def cached(key, build):
     if key is None:
         return build()
     key = f"{key}:{release()}"
+    value = _local.get(key)
+    if value is not None:
+        return value
     try:
         value = cache.get(key)
     except Exception:
@@ -86,4 +101,6 @@ def cached(key, build):
             cache.set(key, value, TIMEOUT)
         except Exception:
             logger.warning("cache unavailable; %s not stored", key, exc_info=True)
+            return value
+    _local.set(key, value)
     return value
