@@ -7,7 +7,7 @@ DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
 export DATA_DIR PORT
 
-.PHONY: run dev test lint format migrations-check install fixtures-export clean
+.PHONY: run dev test lint format migrations-check install fixtures-export clean bench audit css
 
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -63,3 +63,24 @@ fixtures-export: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Requests/s, latency, SQL queries, bytes and memory of the production stack, from one run
+# (Debian's wrk against 127.0.0.1 only); exits non-zero when a target of issue 6 is missed.
+bench: install
+	$(BIN)/python -m operator_site.measure.bench $(BENCH_ARGS)
+
+# Lighthouse 12.2.3 (pinned in tools/audit; 13 needs Node 22) on /, /treks/ and the Lares page,
+# mobile preset, against gunicorn as `make run` starts it. Fails when accessibility, best
+# practices or SEO is below 100; performance is printed only.
+tools/audit/node_modules/.installed: tools/audit/package-lock.json
+	cd tools/audit && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+audit: install tools/audit/node_modules/.installed
+	$(BIN)/python -m operator_site.measure.audit $(AUDIT_ARGS)
+
+# Rebuild the Bootstrap subset in static/vendor/bootstrap/ from tools/css/src/*.scss.
+css:
+	cd tools/css && npm ci --no-audit --no-fund --loglevel=error && node_modules/.bin/sass \
+	  --no-source-map --style=compressed --quiet-deps src/bootstrap-subset.scss \
+	  ../../static/vendor/bootstrap/bootstrap.min.css

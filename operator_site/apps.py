@@ -6,3 +6,6 @@ class OperatorSiteConfig(AppConfig):
 
     name = "operator_site"
     verbose_name = "Site"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -100,6 +100,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which serves its own pre-compressed static files: this compresses pages.
+    # BREACH: Django masks the CSRF token per response and pads compressed bodies at random.
+    "operator_site.middleware.FastGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,7 +159,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under DATA_DIR, not local memory: every gunicorn worker of `make run` must see the
+    # same entries, or an admin save seen by one worker would leave the others serving stale
+    # trek pages (treks.caching keys pages on a version stored in this cache).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+        }
+    }
 
 # --- Accounts ---------------------------------------------------------------------------------
 

@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 from django.views.static import serve
 
+from treks.caching import shared_page
 from treks.models import Destination, TravelStyle, Trek
 from treks.views import breadcrumbs, card_treks, with_card_data
 
@@ -20,6 +22,9 @@ WHY_US_SLUG = "why-travel-with-us"
 
 class HomeView(TemplateView):
     template_name = "home.html"
+
+    def get(self, request, *args, **kwargs):
+        return shared_page(request, "home", lambda: super(HomeView, self).get(request))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -85,3 +90,9 @@ def healthz(request):
 def media(request, path):
     """Uploaded photos on a one-server install; their names change when the photo does."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without an icon link (admin): send the real one."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -1,4 +1,7 @@
 import pytest
+from django.core.cache import cache
+
+from treks.caching import clear_local_cache
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +27,15 @@ def staff_client(client, django_user_model):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters live in the cache: each test starts with none."""
-    from django.core.cache import cache
-
+def _empty_cache(settings):
+    """Each test starts with an empty cache of its own, in memory."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests",
+        }
+    }
+    # Cleared before each test rather than after: a test may leave a broken cache backend in
+    # place until its settings are restored.
     cache.clear()
+    clear_local_cache()

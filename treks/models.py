@@ -124,9 +124,11 @@ class TrekQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch(
                 "stages",
+                # trek_id, not Meta's "trek": ordering by the relation would join the trek
+                # table only to sort by its popularity and name.
                 queryset=ItineraryStage.objects.select_related(
                     "start_place", "end_place", "highest_place"
-                ),
+                ).order_by("trek_id", "day", "order"),
             )
         )
 

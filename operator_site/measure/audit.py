@@ -1,0 +1,94 @@
+"""`make audit`: Lighthouse (pinned in tools/audit) on the home page, the trek list and the Lares
+page, mobile preset, headless Chromium, against gunicorn started as `make run` starts it on a
+temporary DATA_DIR with the demo fixtures. Prints the four category scores of each page and what
+cost points; exits 1 when accessibility, best practices or SEO is below 100 (performance is
+printed, not asserted: it depends on how busy the machine is).
+
+    python -m operator_site.measure.audit [--keep-reports DIR]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .server import BASE_DIR, gunicorn, temporary_stack
+
+PAGES = ["/", "/treks/", "/treks/lares-trek/"]
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+ASSERTED = {"accessibility": 100, "best-practices": 100, "seo": 100}
+LIGHTHOUSE = BASE_DIR / "tools" / "audit" / "node_modules" / ".bin" / "lighthouse"
+CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --disable-dev-shm-usage"
+)
+
+
+def lighthouse(url, report_path):
+    """Category scores (0-100) and the failing audits of one Lighthouse run."""
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        f"--output-path={report_path}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--quiet",
+    ]
+    env = {**os.environ, "CHROME_PATH": CHROME}
+    subprocess.run(command, env=env, check=True, timeout=300)  # noqa: S603
+    report = json.loads(Path(report_path).read_text())
+    scores = {key: round(report["categories"][key]["score"] * 100) for key in CATEGORIES}
+    failing = {}
+    for key in CATEGORIES:
+        for ref in report["categories"][key]["auditRefs"]:
+            audit = report["audits"][ref["id"]]
+            if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+                failing.setdefault(key, []).append(f"{ref['id']} ({audit['score']:.2f})")
+    return scores, failing
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--keep-reports", type=Path, help="write the JSON reports here")
+    args = parser.parse_args(argv)
+    if not LIGHTHOUSE.exists():
+        sys.exit(f"{LIGHTHOUSE} is missing: run `make audit` (it runs npm ci in tools/audit)")
+    if not (Path(CHROME).exists() or shutil.which(CHROME)):
+        sys.exit(f"Chromium not found at {CHROME}: apt-get install chromium")
+    results = {}
+    with temporary_stack() as env, gunicorn(env, name="audit") as (base_url, _):
+        reports = args.keep_reports or Path(tempfile.mkdtemp(prefix="lighthouse-"))
+        reports.mkdir(parents=True, exist_ok=True)
+        for path in PAGES:
+            name = path.strip("/").replace("/", "-") or "home"
+            results[path] = lighthouse(base_url + path, reports / f"{name}.json")
+    print(f"Lighthouse 12.2.3, mobile preset, {CHROME} headless, gunicorn as `make run`\n")
+    print(f"{'page':<22}" + "".join(f"{c:>16}" for c in CATEGORIES))
+    missed = []
+    for path, (scores, failing) in results.items():
+        print(f"{path:<22}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES))
+        for category, minimum in ASSERTED.items():
+            if scores[category] < minimum:
+                missed.append(f"{path} {category} {scores[category]}: {failing.get(category)}")
+        if failing.get("performance"):
+            print(f"{'':<22}performance lost on: {', '.join(failing['performance'])}")
+    failed_pages = {line.split()[0] for line in missed}
+    if missed:
+        print("\nMISSED (accessibility, best practices and SEO must be 100):")
+        print("\n".join(f"  {line}" for line in missed))
+    else:
+        print("\naccessibility, best practices and SEO: 100 on every page")
+    # A closing line in the form test runners use, for whoever reads the end of a CI log.
+    print(f"lighthouse: {len(PAGES) - len(failed_pages)} passed, {len(failed_pages)} failed")
+    if missed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

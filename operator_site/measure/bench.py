@@ -1,0 +1,287 @@
+"""`make bench`: how fast and how light the production stack is, from one run, as one table.
+
+It prepares a temporary DATA_DIR with the demo fixtures, starts gunicorn as `make run` does on a
+free port, and drives it with Debian's `wrk` (a separate C process, so the load generator does not
+compete with Python for the GIL) against 127.0.0.1 only, each URL for a bounded time. A second
+gunicorn with the cache disabled measures the Lares page built afresh on every request. SQL
+query counts are measured in-process with Django's test client on the same database; bytes are
+fetched from the server as a browser would, gzip accepted. Exits 1 when a target is missed.
+
+    python -m operator_site.measure.bench [--duration 3] [--connections 8] [--rounds 3]
+"""
+
+import argparse
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from .server import BASE_DIR, gunicorn, rss_mb, temporary_stack, worker_pids
+
+LARES = "/treks/lares-trek/"
+PAGES = ["/", "/treks/", LARES]
+
+# The figures of issue 6.
+TARGETS = {
+    "lares_per_healthz_warm": 0.5,
+    "lares_per_healthz_cold": 0.3,
+    "lares_per_static": 0.25,
+    "lares_queries_cold": 8,
+    "lares_queries_warm": 2,
+    "first_view_kb": 120,
+    "html_gzip_kb": 60,
+    "worker_rss_mb": 80,
+}
+
+
+def inquiry_post_target(base_url):
+    """HOOK for the inquiry POST (issue 4): return (path, lua_script) to include it in the table.
+
+    It needs a CSRF cookie and token fetched from the trek page, posted by a wrk Lua script with
+    a valid form body. Until the request form exists this returns None and the row says so."""
+    return None
+
+
+def wrk(url, *, duration, connections, script=None):
+    """requests/s, p50 ms, p99 ms and non-2xx/3xx count from one wrk run against `url`."""
+    command = [
+        "wrk",
+        "--threads",
+        "1",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{duration}s",
+        "--timeout",
+        "5s",
+        "--latency",
+        "--header",
+        "Accept-Encoding: gzip",
+    ]
+    if script:
+        command += ["--script", script]
+    out = subprocess.run(  # noqa: S603
+        [*command, url], capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\s50%\s+([\d.]+\w+)", out).group(1))
+    p99 = _ms(re.search(r"\s99%\s+([\d.]+\w+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(bad.group(1)) if bad else 0}
+
+
+def _ms(text):
+    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def fetch(url, *, gzip_ok=True):
+    """(body bytes as sent, body bytes decoded, headers) for one GET."""
+    headers = {"Accept-Encoding": "gzip"} if gzip_ok else {}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (127.0.0.1 only)
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        sent = response.read()
+        body = gzip.decompress(sent) if response.headers.get("Content-Encoding") == "gzip" else sent
+        return sent, body, response.headers
+
+
+def first_view(base_url, path):
+    """Bytes a first visit downloads, gzip accepted: the HTML and the CSS, JS and fonts it loads
+    (photos excluded). Returns (total bytes, [(url, bytes)])."""
+    sent, html, _ = fetch(base_url + path)
+    parts = [(path, len(sent))]
+    text = html.decode()
+    assets = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', text)
+    assets += re.findall(r'<script[^>]+src="([^"]+)"', text)
+    seen = set()
+    for asset in assets:
+        if asset in seen:
+            continue
+        seen.add(asset)
+        sent, body, headers = fetch(base_url + asset)
+        parts.append((asset, len(sent)))
+        if "css" in headers.get("Content-Type", ""):
+            for font in re.findall(r"url\(['\"]?([^'\")]+\.woff2?)['\"]?\)", body.decode()):
+                font_url = font if font.startswith("/") else asset.rsplit("/", 1)[0] + "/" + font
+                if font_url not in seen:
+                    seen.add(font_url)
+                    parts.append((font_url, len(fetch(base_url + font_url)[0])))
+    return sum(size for _, size in parts), parts
+
+
+def static_css_path(base_url):
+    """The hashed URL of the site's stylesheet, as the pages link it."""
+    _, html, _ = fetch(base_url + "/")
+    return re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', html.decode()).group(1)
+
+
+def query_counts(env):
+    """SQL queries per page, cold (empty cache) and warm, through Django's test client in this
+    process, on the stack's database; a private in-memory cache keeps the server's untouched."""
+    os.environ.update({k: env[k] for k in ("DATA_DIR", "DJANGO_SECRET_KEY")})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "operator_site.settings")
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        from treks.caching import clear_local_cache
+
+        cache.clear()
+        clear_local_cache()
+        client = Client(headers={"host": "127.0.0.1"})
+        for path in PAGES:
+            for state in ("cold", "warm"):
+                with CaptureQueriesContext(connection) as ctx:
+                    response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+                counts[path, state] = len(ctx.captured_queries)
+    return counts
+
+
+def measure(base_url, targets, *, duration, connections, rounds):
+    """wrk on each target, `rounds` times in turn, so that a change in the machine's load hits
+    every URL alike; the run with the median requests/s of each target is kept."""
+    runs = {label: [] for label, _ in targets}
+    for _ in range(rounds):
+        for label, path in targets:
+            runs[label].append(wrk(base_url + path, duration=duration, connections=connections))
+    return {
+        label: sorted(results, key=lambda r: r["rps"])[len(results) // 2]
+        for label, results in runs.items()
+    }
+
+
+def run(duration, connections, rounds):
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk (.ci/run does)")
+    rows = {}
+    with temporary_stack() as env:
+        queries = query_counts(env)
+        with gunicorn(env, name="warm") as (base_url, process):
+            css = static_css_path(base_url)
+            for path in PAGES:  # fill the cache, as the first visitors would
+                fetch(base_url + path)
+            targets = [("static CSS (whitenoise)", css), ("/healthz", "/healthz")]
+            targets += [(path, path) for path in PAGES]
+            rows.update(
+                measure(
+                    base_url, targets, duration=duration, connections=connections, rounds=rounds
+                )
+            )
+            hook = inquiry_post_target(base_url)
+            if hook:
+                rows["inquiry POST"] = wrk(
+                    base_url + hook[0], duration=duration, connections=connections, script=hook[1]
+                )
+            rss = {pid: rss_mb(pid) for pid in worker_pids(process.pid)}
+            html = {}
+            for path in PAGES:
+                sent, body, _ = fetch(base_url + path)
+                html[path] = (len(body), len(sent))
+            first_total, first_parts = first_view(base_url, LARES)
+        with gunicorn(env, cache=False, name="cold") as (base_url, process):
+            cold = measure(
+                base_url,
+                [("/healthz cache off", "/healthz"), (f"{LARES} cache off", LARES)],
+                duration=duration,
+                connections=connections,
+                rounds=rounds,
+            )
+            rows.update(cold)
+    return rows, queries, html, first_total, first_parts, rss
+
+
+def report(rows, queries, html, first_total, first_parts, rss, duration, connections, rounds):
+    static = rows["static CSS (whitenoise)"]["rps"]
+    healthz = rows["/healthz"]["rps"]
+    lares = rows[LARES]["rps"]
+    lares_cold = rows[f"{LARES} cache off"]["rps"]
+    healthz_cold = rows["/healthz cache off"]["rps"]
+    figures = {
+        "lares_per_healthz_warm": lares / healthz,
+        "lares_per_healthz_cold": lares_cold / healthz_cold,
+        "lares_per_static": lares / static,
+        "lares_queries_cold": queries[LARES, "cold"],
+        "lares_queries_warm": queries[LARES, "warm"],
+        "first_view_kb": first_total / 1000,
+        "html_gzip_kb": max(sent for _, sent in html.values()) / 1000,
+        "worker_rss_mb": max(rss.values()),
+    }
+    lines = [
+        f"make bench: wrk, 1 thread, {connections} connections, {rounds} rounds of {duration} s "
+        f"a URL (median kept), 127.0.0.1; gunicorn as `make run` ({len(rss)} workers); "
+        + time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "",
+        f"{'URL':<32}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'SQL cold':>10}{'SQL warm':>10}"
+        f"{'HTML B':>9}{'gzip B':>9}",
+    ]
+    for label, row in rows.items():
+        path = label if label in PAGES else None
+        sql = f"{queries[path, 'cold']:>10}{queries[path, 'warm']:>10}" if path else " " * 20
+        size = f"{html[path][0]:>9}{html[path][1]:>9}" if path else ""
+        errors = f"  ({row['errors']} errors!)" if row["errors"] else ""
+        lines.append(
+            f"{label:<32}{row['rps']:>9.0f}{row['p50']:>9.2f}{row['p99']:>9.2f}{sql}{size}{errors}"
+        )
+    if "inquiry POST" not in rows:
+        lines.append(f"{'inquiry POST':<32}{'(not built yet: see inquiry_post_target)':>47}")
+    lines.append("")
+    checks = [
+        ("Lares ÷ /healthz, warm cache", "lares_per_healthz_warm", ">=", "{:.3f}"),
+        ("Lares ÷ /healthz, cache off", "lares_per_healthz_cold", ">=", "{:.3f}"),
+        ("Lares ÷ static CSS", "lares_per_static", ">=", "{:.3f}"),
+        ("Lares SQL queries, cold", "lares_queries_cold", "<=", "{}"),
+        ("Lares SQL queries, warm", "lares_queries_warm", "<=", "{}"),
+        ("Lares first view, gzip (KB)", "first_view_kb", "<=", "{:.1f}"),
+        ("largest page HTML, gzip (KB)", "html_gzip_kb", "<=", "{:.1f}"),
+        ("gunicorn worker RSS, max (MB)", "worker_rss_mb", "<=", "{:.1f}"),
+    ]
+    missed = []
+    for label, key, op, fmt in checks:
+        value, target = figures[key], TARGETS[key]
+        ok = value >= target if op == ">=" else value <= target
+        if not ok:
+            missed.append(label)
+        lines.append(
+            f"{label:<36}{fmt.format(value):>9}   target {op} {target:<6} "
+            + ("ok" if ok else "MISSED")
+        )
+    lines.append("")
+    lines.append(
+        "first view: "
+        + ", ".join(f"{Path(url).name or url} {size:,} B" for url, size in first_parts)
+    )
+    lines.append("worker RSS (MB): " + ", ".join(f"{mb:.1f}" for mb in rss.values()))
+    print("\n".join(lines))
+    return missed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=3, help="seconds of load per URL run")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each URL, median kept")
+    args = parser.parse_args(argv)
+    results = run(args.duration, args.connections, args.rounds)
+    missed = report(*results, args.duration, args.connections, args.rounds)
+    if missed:
+        print("\nMISSED: " + "; ".join(missed))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
