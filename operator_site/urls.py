@@ -18,3 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("treks.urls")),
 ]
+
+handler400 = "operator_site.views.bad_request"
+handler403 = "operator_site.views.permission_denied"
+handler404 = "operator_site.views.page_not_found"
+handler500 = "operator_site.views.server_error"

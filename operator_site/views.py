@@ -1,11 +1,18 @@
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from treks.models import Destination, Trek, TravelStyle
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -35,11 +42,62 @@ def robots_txt(request):
 @require_GET
 @cache_control(no_store=True)
 def healthz(request):
-    """Liveness for a load balancer: 200 when the database answers, 503 when it does not."""
+    """For a load balancer. 200 when this server can serve: the database answers. 503 when the
+    database does not. Redis (when REDIS_URL is set) is reported but does not fail the check: the
+    site works without it, only slower, and taking every server out of the pool because the
+    shared cache is down would turn a slow site into no site. The body names what is down and
+    nothing else (no host names, no error texts)."""
+    checks = {"database": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        return JsonResponse({"status": "error", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        logger.warning("healthz: database unavailable", exc_info=True)
+        checks["database"] = "down"
+    if settings.REDIS_URL:
+        checks["cache"] = "ok" if cache.ping() else "down"
+    if checks["database"] != "ok":
+        status, code = "error", 503
+    elif "down" in checks.values():
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, **checks}, status=code)
+
+
+# Error pages. Django's defaults render 400/403/500 without the request, so the site's header
+# and footer could not show the operator's name; these render with it, and fall back to a plain
+# text page if even that fails (a broken template must not hide the original error).
+
+
+def _error_page(request, template_name, status):
+    try:
+        return render(request, template_name, status=status)
+    except Exception:
+        logger.exception("could not render %s", template_name)
+        return HttpResponse(
+            f"Error {status}. Please try again later.", status=status, content_type="text/plain"
+        )
+
+
+def bad_request(request, exception):
+    return _error_page(request, "400.html", 400)
+
+
+def permission_denied(request, exception):
+    return _error_page(request, "403.html", 403)
+
+
+def page_not_found(request, exception):
+    return _error_page(request, "404.html", 404)
+
+
+def server_error(request):
+    return _error_page(request, "500.html", 500)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: usually a page left open too long or cookies
+    blocked. The reason is logged by Django, not shown."""
+    return _error_page(request, "403_csrf.html", 403)
