@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from treks.models import Destination, Trek, TravelStyle
+from treks.models import Destination, TravelStyle, Trek
 
 
 class TrekSitemap(Sitemap):

@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from treks.models import Destination, Trek, TravelStyle
+from treks.models import Destination, TravelStyle, Trek
 
 logger = logging.getLogger(__name__)
 

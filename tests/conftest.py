@@ -13,6 +13,8 @@ def _isolated_storage(settings, tmp_path):
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("staff", "staff@example.com", "a-long-test-pass")
+    user = django_user_model.objects.create_superuser(
+        "staff", "staff@example.com", "a-long-test-pass"
+    )
     client.force_login(user)
     return client

@@ -4,7 +4,7 @@ demo fixtures so that tests say exactly what they rely on."""
 from decimal import Decimal
 from itertools import count
 
-from treks.models import Destination, ItineraryStage, Place, Trek, TravelStyle
+from treks.models import Destination, ItineraryStage, Place, TravelStyle, Trek
 
 _seq = count(1)
 
@@ -77,3 +77,24 @@ def make_walk(trek, days, *, km=10, start_altitude=3000, step=100):
         )
         place = nxt
     return trek
+
+
+def jpeg_bytes(width=40, height=30, color=(31, 107, 69)):
+    """A small, real JPEG made in memory."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def make_image(trek, **kwargs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from treks.models import TrekImage
+
+    kwargs.setdefault("alt_text", "A lake below a pass")
+    kwargs.setdefault("image", SimpleUploadedFile("photo.jpg", jpeg_bytes(), "image/jpeg"))
+    return TrekImage.objects.create(trek=trek, **kwargs)

@@ -65,15 +65,21 @@ def profile_points(stages):
         if not stage.is_walk:
             continue
         if not points or points[-1].place_name != stage.start_place.name:
-            points.append(ProfilePoint(km, stage.start_place.altitude_m, stage.start_place.name,
-                                       stage.day))
+            points.append(
+                ProfilePoint(km, stage.start_place.altitude_m, stage.start_place.name, stage.day)
+            )
         if stage.highest_place_id:
             # Where on the leg the pass lies is not stored; halfway is an honest sketch.
-            points.append(ProfilePoint(km + stage.distance_km / 2, stage.highest_place.altitude_m,
-                                       stage.highest_place.name, stage.day))
+            points.append(
+                ProfilePoint(
+                    km + stage.distance_km / 2,
+                    stage.highest_place.altitude_m,
+                    stage.highest_place.name,
+                    stage.day,
+                )
+            )
         km += stage.distance_km
-        points.append(ProfilePoint(km, stage.end_place.altitude_m, stage.end_place.name,
-                                   stage.day))
+        points.append(ProfilePoint(km, stage.end_place.altitude_m, stage.end_place.name, stage.day))
     return points
 
 
@@ -125,7 +131,63 @@ class SketchPlace:
     altitude_m: int
     x: float
     y: float
-    label_left: bool  # draw the label to the left of the dot when it would leave the frame
+    label_x: float
+    label_y: float
+    label_anchor: str  # "start" (label right of the dot) or "end" (left of it)
+
+    @property
+    def has_leader(self):
+        """A label moved off its dot's line gets a thin line back to the dot."""
+        return abs(self.label_y - self.y) > 1
+
+
+LABEL_HEIGHT = 16
+LABEL_CHAR_WIDTH = 7.6  # an estimate for 13 px text; labels only need to avoid each other
+
+
+def _label_box(x, y, anchor, text):
+    width = len(text) * LABEL_CHAR_WIDTH
+    left = x if anchor == "start" else x - width
+    return (left, y - LABEL_HEIGHT / 2, left + width, y + LABEL_HEIGHT / 2)
+
+
+def _overlap_area(a, b):
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _outside_area(box):
+    inner = (2, 2, SKETCH_WIDTH - 2, SKETCH_HEIGHT - 2)
+    full = (box[2] - box[0]) * (box[3] - box[1])
+    return full - _overlap_area(box, inner)
+
+
+def _place_labels(dots):
+    """Put each label beside its dot where it covers the least of earlier labels and dots.
+
+    `dots` is a list of (name, altitude, x, y). Greedy, in route order: a dozen spots around
+    each dot are scored by how much they overlap what is already drawn or leave the frame.
+    """
+    taken = [(x - 7, y - 7, x + 7, y + 7) for _, _, x, y in dots]
+    placed = []
+    offsets = [(dx, dy) for dy in (0, -1, 1, -2, 2) for dx in (9, -9)]
+    for name, altitude, x, y in dots:
+        text = f"{name} {altitude:,} m"
+        best = None
+        for rank, (dx, dy) in enumerate(offsets):
+            anchor = "start" if dx > 0 else "end"
+            lx, ly = x + dx, y + dy * LABEL_HEIGHT
+            box = _label_box(lx, ly, anchor, text)
+            cost = sum(_overlap_area(box, t) for t in taken) + 4 * _outside_area(box)
+            # Prefer spots near the dot when costs tie.
+            key = (cost, rank)
+            if best is None or key < best[0]:
+                best = (key, lx, ly, anchor, box)
+        _, lx, ly, anchor, box = best
+        taken.append(box)
+        placed.append(SketchPlace(name, altitude, x, y, lx, ly, anchor))
+    return placed
 
 
 @dataclass(frozen=True)
@@ -179,10 +241,7 @@ def route_sketch(stages):
         x, y = raw[pk]
         return (off_x + (x - min(xs)) * scale, off_y + (y - min(ys)) * scale)
 
-    places = []
-    for place in chain:
-        x, y = to_frame(place.pk)
-        places.append(SketchPlace(place.name, place.altitude_m, x, y, x > SKETCH_WIDTH * 0.6))
+    places = _place_labels([(place.name, place.altitude_m, *to_frame(place.pk)) for place in chain])
     legs = []
     for stage in stages:
         route = [p for p in (stage.start_place, stage.highest_place, stage.end_place) if p]

@@ -19,7 +19,9 @@ MAX_ALTITUDE_M = 7000  # above any trek in Peru (Huascarán is 6,768 m); catches
 DISTANCE_TOLERANCE = Decimal("0.10")
 
 
-class Destination(models.Model):
+class Collection(models.Model):
+    """What a destination and a travel style share: a named page listing its treks."""
+
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.CharField(
@@ -33,37 +35,26 @@ class Destination(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = ["position", "name"]
-        verbose_name = _("destination")
-        verbose_name_plural = _("destinations")
 
     def __str__(self):
         return self.name
+
+
+class Destination(Collection):
+    class Meta(Collection.Meta):
+        verbose_name = _("destination")
+        verbose_name_plural = _("destinations")
 
     def get_absolute_url(self):
         return reverse("treks:destination", kwargs={"slug": self.slug})
 
 
-class TravelStyle(models.Model):
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    summary = models.CharField(
-        _("summary"), max_length=300, blank=True, help_text=_("One sentence for listings.")
-    )
-    description = models.TextField(
-        _("description"), blank=True, help_text=_("Paragraphs separated by a blank line.")
-    )
-    position = models.PositiveSmallIntegerField(
-        _("position"), default=100, help_text=_("Lower numbers come first in listings.")
-    )
-
-    class Meta:
-        ordering = ["position", "name"]
+class TravelStyle(Collection):
+    class Meta(Collection.Meta):
         verbose_name = _("travel style")
         verbose_name_plural = _("travel styles")
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("treks:style", kwargs={"slug": self.slug})
@@ -158,7 +149,7 @@ class Trek(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(
-        _("slug"), max_length=120, help_text=_("The web address: /treks/<slug>/.")
+        _("slug"), max_length=120, help_text=_("The web address: /treks/this-slug/.")
     )
     summary = models.CharField(
         _("summary"),
@@ -304,8 +295,7 @@ class Trek(models.Model):
                 violation_error_message=_("The price cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(advertised_distance_km__isnull=True)
-                | Q(advertised_distance_km__gte=0),
+                condition=Q(advertised_distance_km__isnull=True) | Q(advertised_distance_km__gte=0),
                 name="treks_trek_distance_not_negative",
                 violation_error_message=_("The distance cannot be negative."),
             ),

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from .charts import elevation_profile, route_sketch
-from .models import Destination, Trek, TravelStyle
+from .models import Destination, TravelStyle, Trek
 from .seo import trek_json_ld
 
 
@@ -29,9 +29,9 @@ class TrekDetailView(DetailView):
                 "faqs",
                 Prefetch(
                     "alternatives",
-                    queryset=Trek.objects.published().with_stages().select_related(
-                        "start_place", "end_place"
-                    ),
+                    queryset=Trek.objects.published()
+                    .with_stages()
+                    .select_related("start_place", "end_place"),
                 ),
             )
             .with_stages()
@@ -70,9 +70,7 @@ def _group_by_day(stages):
             "ascent_m": sum(s.ascent_m for s in legs if s.is_walk),
             "descent_m": sum(s.descent_m for s in legs if s.is_walk),
             "top_m": max((s.top_altitude_m for s in legs if s.is_walk), default=None),
-            "overnight": next(
-                (s for s in reversed(legs) if s.overnight != s.Overnight.NONE), None
-            ),
+            "overnight": next((s for s in reversed(legs) if s.overnight != s.Overnight.NONE), None),
         }
         for number, legs in days.items()
     ]
@@ -99,9 +97,7 @@ class _CollectionView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["treks"] = (
-            self.object.treks.published().select_related("destination").with_stages()
-        )
+        context["treks"] = self.object.treks.published().select_related("destination").with_stages()
         return context
 
 

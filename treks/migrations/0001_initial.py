@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(help_text='The web address: /treks/<slug>/.', max_length=120, verbose_name='slug')),
+                ('slug', models.SlugField(help_text='The web address: /treks/this-slug/.', max_length=120, verbose_name='slug')),
                 ('summary', models.CharField(help_text='One or two sentences: listings, search results and the meta description.', max_length=300, verbose_name='summary')),
                 ('description', models.TextField(help_text='The long description. Paragraphs separated by a blank line.', verbose_name='story')),
                 ('route_description', models.TextField(blank=True, help_text='How the classic route runs, in a few paragraphs. Blank line between them.', verbose_name='the route')),

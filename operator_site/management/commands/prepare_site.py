@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from treks.models import Destination, Place, Trek, TravelStyle
+from treks.models import Destination, Place, TravelStyle, Trek
 
 FIXTURES = ["catalogue"]
 ADMIN_USERNAME = "admin"

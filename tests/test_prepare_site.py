@@ -1,0 +1,67 @@
+"""`make run`'s setup step: fixtures only into an empty database, the admin account once."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from tests.factories import make_trek
+from treks.models import Trek
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _static_root(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"
+
+
+def _prepare(capsys):
+    call_command("prepare_site")
+    return capsys.readouterr().out
+
+
+def test_first_run_loads_the_catalogue_and_creates_admin(capsys):
+    out = _prepare(capsys)
+    assert Trek.objects.published().filter(slug="lares-trek").exists()
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    password = out.split("password: ")[1].split()[0]
+    assert len(password) >= 16
+    assert admin.check_password(password)
+
+
+def test_each_install_gets_a_different_admin_password(capsys):
+    first = _prepare(capsys).split("password: ")[1].split()[0]
+    get_user_model().objects.all().delete()
+    second = _prepare(capsys).split("password: ")[1].split()[0]
+    assert first != second
+
+
+def test_second_run_keeps_staff_edits_and_password(capsys):
+    _prepare(capsys)
+    lares = Trek.objects.get(slug="lares-trek")
+    lares.summary = "Edited by staff."
+    lares.save()
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("changed-by-staff-123")
+    admin.save()
+
+    out = _prepare(capsys)
+
+    assert Trek.objects.get(slug="lares-trek").summary == "Edited by staff."
+    assert "password:" not in out
+    assert get_user_model().objects.get(username="admin").check_password("changed-by-staff-123")
+
+
+def test_fixtures_are_not_loaded_over_existing_content(capsys):
+    make_trek(slug="own-trek")
+    out = _prepare(capsys)
+    assert "fixtures not loaded" in out
+    assert list(Trek.objects.values_list("slug", flat=True)) == ["own-trek"]
+
+
+def test_deleted_demo_trek_stays_deleted(capsys):
+    _prepare(capsys)
+    Trek.objects.filter(slug="salkantay-trek").delete()
+    _prepare(capsys)
+    assert not Trek.objects.filter(slug="salkantay-trek").exists()

@@ -1,0 +1,57 @@
+"""Settings come from the environment and fail loudly, naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _check(env_overrides, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update({"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "operator_site.settings"})
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_refuses_to_start_without_secret_key_when_debug_is_off(tmp_path):
+    result = _check({}, tmp_path)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_refuses_the_development_key_in_production(tmp_path):
+    result = _check({"DJANGO_SECRET_KEY": "django-insecure-abc"}, tmp_path)
+    assert result.returncode != 0
+    assert "development key" in result.stderr
+
+
+def test_starts_with_a_secret_key(tmp_path):
+    result = _check({"DJANGO_SECRET_KEY": "a-real-secret-" + "x" * 40}, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_debug_runs_without_secret_key(tmp_path):
+    result = _check({"DJANGO_DEBUG": "1"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("DJANGO_DEBUG", "maybe"), ("EMAIL_PORT", "twenty-five"), ("EMAIL_TIMEOUT", "0")],
+)
+def test_bad_value_names_the_variable(tmp_path, variable, value):
+    result = _check({"DJANGO_SECRET_KEY": "s" * 50, variable: value}, tmp_path)
+    assert result.returncode != 0
+    assert variable in result.stderr
