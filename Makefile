@@ -35,7 +35,8 @@ dev: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Tests run with their own throw-away secret key and data folder.
-TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production DATA_DIR=$(CURDIR)/var/test
+TEST_ENV = DJANGO_SECRET_KEY=test-only-secret-key-not-for-production DATA_DIR=$(CURDIR)/var/test \
+  TEST_POSTGRES_URL=$(PG_URL)/$(PG_DB) TEST_REDIS_URL=$(TEST_REDIS_URL)
 
 # The second run of the suite, on the PostgreSQL and Redis of this machine (and CI's). PG_DB
 # names the database: the tests create and drop PG_DB_test and PG_DB_load_*; the cache keys are

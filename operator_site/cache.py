@@ -10,6 +10,7 @@ call; `ping()` bypasses that pause so that /healthz always tells the truth.
 import logging
 import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -49,14 +50,14 @@ class DegradingRedisCache(RedisCache):
     def get(self, key, default=None, version=None):
         return self._call(default, super().get, key, default, version)
 
-    def set(self, key, value, timeout=RedisCache.default_timeout, version=None):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(None, super().set, key, value, timeout, version)
 
-    def add(self, key, value, timeout=RedisCache.default_timeout, version=None):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         # True: "stored", so that a caller counting with add + incr carries on as if first.
         return self._call(True, super().add, key, value, timeout, version)
 
-    def touch(self, key, timeout=RedisCache.default_timeout, version=None):
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(False, super().touch, key, timeout, version)
 
     def delete(self, key, version=None):
@@ -72,7 +73,7 @@ class DegradingRedisCache(RedisCache):
     def get_many(self, keys, version=None):
         return self._call({}, super().get_many, keys, version)
 
-    def set_many(self, data, timeout=RedisCache.default_timeout, version=None):
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(list(data), super().set_many, data, timeout, version)
 
     def delete_many(self, keys, version=None):

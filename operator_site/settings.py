@@ -151,13 +151,14 @@ SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
 DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0, maximum=3600)
 if DATABASE_URL:
     try:
         _database = dj_database_url.parse(
             DATABASE_URL,
             # Keep connections between requests, and check them before reuse so that a
             # restarted PostgreSQL costs one reconnect instead of one failed request.
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0, maximum=3600),
+            conn_max_age=DATABASE_CONN_MAX_AGE,
             conn_health_checks=True,
         )
     except Exception as error:  # dj-database-url raises several kinds; all mean "bad URL".

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 
@@ -18,3 +20,51 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+# --- Real services ------------------------------------------------------------------------------
+# Tests marked `postgres` or `redis` talk to the real servers (TEST_POSTGRES_URL, TEST_REDIS_URL;
+# the Makefile sets both). Where a server cannot be reached they are skipped with the reason,
+# except under CI=true, where a missing service is a failure: CI must not go green by skipping.
+
+_service_problems = {}
+
+
+def _service_problem(name):
+    if name not in _service_problems:
+        from tests.services import postgres_problem, redis_problem
+
+        check = {"postgres": postgres_problem, "redis": redis_problem}[name]
+        _service_problems[name] = check()
+    return _service_problems[name]
+
+
+@pytest.fixture(autouse=True)
+def _needs_services(request):
+    for name in ("postgres", "redis"):
+        if request.node.get_closest_marker(name) is None:
+            continue
+        problem = _service_problem(name)
+        if problem is None:
+            continue
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI=true but {problem}")
+        pytest.skip(problem)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache. On a shared Redis only this run's keys (those under
+    CACHE_KEY_PREFIX) are deleted: FLUSHDB would wipe other checkouts' keys."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if settings.REDIS_URL:
+        prefix = settings.CACHE_KEY_PREFIX
+        if prefix:
+            client = cache._cache.get_client(write=True)
+            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+    else:
+        cache.clear()
