@@ -11,9 +11,9 @@
   `Outcome`, connection errors included, so that a test counts what every request got.
 
 To load-test another form (the request-information form, say): write a task that calls
-`browser.submit(form_path, fields)` and returns `Outcome(status=..., ok=<redirect to the thank-you
-page>, detail=<the value that identifies its row>)`, run it with `run_concurrently`, then compare the
-details of the ok outcomes with `site.scalar(...)`/`site.rows(...)`.
+`browser.submit(form_path, fields)` and returns `Outcome(status=..., ok=<redirect to the
+thank-you page>, detail=<the value that identifies its row>)`, run it with `run_concurrently`,
+then compare the details of the ok outcomes with `site.scalar(...)`/`site.rows(...)`.
 """
 
 import http.client
@@ -44,7 +44,7 @@ MAX_CONCURRENCY = 64
 REQUEST_TIMEOUT = 30
 
 STAFF_USERNAME = "loadtest"
-STAFF_PASSWORD = "lares-4450-load-test-pass"  # noqa: S105
+STAFF_PASSWORD = "lares-4450-load-test-pass"
 
 
 # --- Ports -----------------------------------------------------------------------------------
