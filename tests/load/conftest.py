@@ -54,11 +54,15 @@ def sqlite_site(tmp_path, static_root):
     site.destroy()
 
 
-@pytest.fixture
-def shared_site(tmp_path, static_root):
-    """Several app servers' configuration: one PostgreSQL database and one Redis."""
+@pytest.fixture(scope="module")
+def shared_site(tmp_path_factory, static_root):
+    """Several app servers' configuration: one PostgreSQL database and one Redis (one per test
+    module: creating a database and migrating it takes a few seconds)."""
     site = Site.create(
-        tmp_path / "site", static_root, postgres_url=postgres_url(), redis_url=redis_url()
+        tmp_path_factory.mktemp("shared-site"),
+        static_root,
+        postgres_url=postgres_url(),
+        redis_url=redis_url(),
     )
     yield site
     site.destroy()

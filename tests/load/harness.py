@@ -44,6 +44,7 @@ MAX_CONCURRENCY = 64
 REQUEST_TIMEOUT = 30
 
 STAFF_USERNAME = "loadtest"
+LOCKOUT_USERNAME = "lockout-test"  # a second account, for tests that get it locked out
 STAFF_PASSWORD = "lares-4450-load-test-pass"
 
 
@@ -87,6 +88,7 @@ from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 call_command("loaddata", "catalogue", verbosity=0)
 get_user_model().objects.create_superuser({STAFF_USERNAME!r}, "", {STAFF_PASSWORD!r})
+get_user_model().objects.create_superuser({LOCKOUT_USERNAME!r}, "", {STAFF_PASSWORD!r})
 """
 
 
@@ -134,17 +136,19 @@ class Site:
             check=True,
         )
 
-    def rows(self, query, params=()):
+    def rows(self, query, params=None):
         """Rows of a query run straight on the site's database (not through the servers)."""
         if self.database_url:
             import psycopg
 
             with psycopg.connect(_libpq(self.database_url)) as db:
+                if params is None:
+                    return db.execute(query).fetchall()
                 return db.execute(query.replace("?", "%s"), params).fetchall()
         with sqlite3.connect(self.data_dir / "db.sqlite3", timeout=20) as db:
-            return db.execute(query, params).fetchall()
+            return db.execute(query, params or ()).fetchall()
 
-    def scalar(self, query, params=()):
+    def scalar(self, query, params=None):
         return self.rows(query, params)[0][0]
 
     def destroy(self):
