@@ -239,6 +239,7 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "operator_site.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "operator_site.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # axes' default masks user names and addresses in its log lines; keep it.
 

@@ -81,3 +81,12 @@ def test_weak_staff_passwords_are_refused(staff, password):
 
 def test_a_long_unusual_password_is_accepted(staff):
     validate_password("lares-pass-at-4450-metres", staff)
+
+
+def test_a_huge_or_nul_user_name_is_counted_cut_to_size(client, staff):
+    for username in ("m" * 10_000, "ma\x00ria"):
+        response = client.post(reverse("admin:login"), {"username": username, "password": "x"})
+        assert response.status_code == 200
+    usernames = list(AccessAttempt.objects.values_list("username", flat=True))
+    assert [len(name) for name in usernames if name.startswith("m" * 10)] == [150]
+    assert not any("\x00" in name for name in usernames)
