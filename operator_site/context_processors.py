@@ -1,11 +1,61 @@
 from django.conf import settings
+from django.urls import Resolver404, resolve, reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from .models import ContentPage
+
+# The operator's pages elsewhere. Generic addresses until the operator gives its own profiles.
+SOCIAL_LINKS = {
+    "tripadvisor": "https://www.tripadvisor.com/",
+    "facebook": "https://www.facebook.com/",
+    "twitter": "https://twitter.com/",
+}
+CONTACT_PATH = "/contact/"
+
+
+def contact_url():
+    """/contact/ once the request form exists (it is another app's page), else None."""
+    try:
+        resolve(CONTACT_PATH)
+    except Resolver404:
+        return None
+    return CONTACT_PATH
+
+
+def main_nav(request):
+    """The menu: fixed catalogue links, contact, and every published page that asks to be in it.
+
+    Positions interleave them the way the operator's menu runs (see ContentPage.position).
+    """
+    items = [
+        (10, _("Most popular trips"), reverse("treks:list")),
+        (20, _("Peru destinations"), reverse("treks:destinations")),
+        (30, _("Activities & travel styles"), reverse("treks:styles")),
+    ]
+    contact = contact_url()
+    if contact:
+        items.append((60, _("Contact us"), contact))
+    items += [
+        (p.position, p.menu_label, p.get_absolute_url()) for p in ContentPage.objects.in_nav()
+    ]
+    items.sort(key=lambda item: item[0])
+    return [
+        {"label": label, "url": url, "current": request.path.startswith(url)}
+        for _position, label, url in items
+    ]
 
 
 def operator(request):
-    """The operator's name and phone number, for the header and footer of every page."""
+    """The operator, menu and links that the header and footer of every page show."""
     phone = settings.OPERATOR["phone"]
     return {
         "operator": settings.OPERATOR,
         "operator_phone_href": "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
         "operator_whatsapp_href": "https://wa.me/" + "".join(ch for ch in phone if ch.isdigit()),
+        "social_links": SOCIAL_LINKS,
+        # Lazy: admin pages and e-mails that never show the menu never query for it.
+        "main_nav": SimpleLazyObject(lambda: main_nav(request)),
+        "contact_url": SimpleLazyObject(contact_url),
+        "canonical_url": SimpleLazyObject(lambda: request.build_absolute_uri(request.path)),
     }

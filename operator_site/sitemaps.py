@@ -3,6 +3,8 @@ from django.urls import reverse
 
 from treks.models import Destination, TravelStyle, Trek
 
+from .models import ContentPage
+
 
 class TrekSitemap(Sitemap):
     changefreq = "weekly"
@@ -29,11 +31,22 @@ class TravelStyleSitemap(Sitemap):
         return TravelStyle.objects.order_by("pk")
 
 
+class ContentPageSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.5
+
+    def items(self):
+        return ContentPage.objects.published().order_by("pk")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
 class StaticViewSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return ["home", "treks:list"]
+        return ["home", "treks:list", "treks:destinations", "treks:styles"]
 
     def location(self, name):
         return reverse(name)
@@ -44,4 +57,5 @@ SITEMAPS = {
     "treks": TrekSitemap,
     "destinations": DestinationSitemap,
     "styles": TravelStyleSitemap,
+    "content": ContentPageSitemap,
 }

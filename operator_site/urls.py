@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
@@ -16,8 +17,20 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("about/<slug:slug>/", views.ContentPageView.as_view(), name="page"),
     path("", include("treks.urls")),
 ]
+
+if settings.SERVE_MEDIA:
+    # One-server installs (`make run`): Django serves the uploaded photos itself. Behind a web
+    # server or object storage, set DJANGO_SERVE_MEDIA=0 and let that serve MEDIA_URL instead.
+    urlpatterns += [
+        re_path(
+            r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
+            views.media,
+            name="media",
+        )
+    ]
 
 handler400 = "operator_site.views.bad_request"
 handler403 = "operator_site.views.permission_denied"

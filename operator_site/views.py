@@ -2,15 +2,25 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, TemplateView
+from django.views.static import serve
 
 from treks.models import Destination, TravelStyle, Trek
+from treks.views import breadcrumbs, card_treks, with_card_data
+
+from .models import ContentPage
+from .text import render_body
+
+POPULAR_COUNT = 6
+WHY_US_SLUG = "why-travel-with-us"
 
 logger = logging.getLogger(__name__)
 
@@ -20,11 +30,36 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["popular_treks"] = (
-            Trek.objects.published().select_related("destination").with_stages()[:6]
+        published = Q(treks__is_published=True)
+        pages = list(ContentPage.objects.published())
+        context.update(
+            popular_treks=with_card_data(
+                card_treks(Trek.objects.published()).order_by("popularity", "name")[:POPULAR_COUNT]
+            ),
+            destinations=Destination.objects.annotate(trek_count=Count("treks", filter=published)),
+            styles=TravelStyle.objects.annotate(trek_count=Count("treks", filter=published)),
+            why_us=next((p for p in pages if p.slug == WHY_US_SLUG), None),
+            pages=[p for p in pages if p.slug != WHY_US_SLUG],
         )
-        context["destinations"] = Destination.objects.all()
-        context["styles"] = TravelStyle.objects.all()
+        return context
+
+
+class ContentPageView(DetailView):
+    template_name = "operator_site/content_page.html"
+    context_object_name = "page"
+
+    def get_queryset(self):
+        pages = ContentPage.objects.all()
+        # Staff preview drafts, as they do treks; the public gets 404.
+        return pages if self.request.user.is_staff else pages.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = self.object
+        context.update(
+            body=render_body(page.body),
+            breadcrumbs=breadcrumbs((page.title, page.get_absolute_url())),
+        )
         return context
 
 
@@ -72,8 +107,14 @@ def healthz(request):
 
 
 def _error_page(request, template_name, status):
+    context = {}
     try:
-        return render(request, template_name, status=status)
+        request.get_host()
+    except DisallowedHost:
+        # The Host header itself was the bad input: build no absolute link from it.
+        context["canonical_url"] = ""
+    try:
+        return render(request, template_name, context, status=status)
     except Exception:
         logger.exception("could not render %s", template_name)
         return HttpResponse(
@@ -101,3 +142,10 @@ def csrf_failure(request, reason=""):
     """A form sent without a valid CSRF token: usually a page left open too long or cookies
     blocked. The reason is logged by Django, not shown."""
     return _error_page(request, "403_csrf.html", 403)
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def media(request, path):
+    """Uploaded photos on a one-server install; their names change when the photo does."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

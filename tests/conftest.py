@@ -7,6 +7,9 @@ import pytest
 def _isolated_storage(settings, tmp_path):
     """Uploads go to a throw-away folder, and static files need no collectstatic run."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # An existing (empty) folder, so whitenoise does not warn on every request.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

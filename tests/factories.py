@@ -79,6 +79,59 @@ def make_walk(trek, days, *, km=10, start_altitude=3000, step=100):
     return trek
 
 
+def make_page(**kwargs):
+    from operator_site.models import ContentPage
+
+    n = next(_seq)
+    kwargs.setdefault("title", f"Page {n}")
+    kwargs.setdefault("slug", f"page-{n}")
+    kwargs.setdefault("summary", f"Summary of page {n}.")
+    kwargs.setdefault("body", f"Text of page {n}.")
+    kwargs.setdefault("is_published", True)
+    return ContentPage.objects.create(**kwargs)
+
+
+# --- Files for upload tests, generated in memory -------------------------------------------
+
+
+def image_bytes(fmt="JPEG", size=(800, 600), color=(40, 120, 80), exif=None):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    # A distinct top-left corner, so a test can tell whether the photo was turned.
+    image.paste((250, 20, 20), (0, 0, size[0] // 4, size[1] // 4))
+    params = {"exif": exif} if exif is not None else {}
+    image.save(buffer, fmt, **params)
+    return buffer.getvalue()
+
+
+def png_header_only(width, height):
+    """A tiny PNG that declares a huge canvas: what a decompression bomb looks like."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 1024)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def zip_bytes():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("photo.png", b"not really")
+    return buffer.getvalue()
+
+
 def jpeg_bytes(width=40, height=30, color=(31, 107, 69)):
     """A small, real JPEG made in memory."""
     import io

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from tests.factories import make_trek
+from operator_site.models import ContentPage
+from tests.factories import make_page, make_trek
 from treks.models import Trek
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,26 @@ def test_deleted_demo_trek_stays_deleted(capsys):
     Trek.objects.filter(slug="salkantay-trek").delete()
     _prepare(capsys)
     assert not Trek.objects.filter(slug="salkantay-trek").exists()
+
+
+def test_first_run_loads_the_content_pages(capsys):
+    _prepare(capsys)
+    slugs = set(ContentPage.objects.published().values_list("slug", flat=True))
+    assert {"responsible-travel", "before-you-go", "why-travel-with-us"} <= slugs
+
+
+def test_pages_are_never_loaded_over_staff_pages(capsys):
+    make_page(slug="our-own", title="Our own")
+    _prepare(capsys)
+    assert list(ContentPage.objects.values_list("slug", flat=True)) == ["our-own"]
+    assert Trek.objects.filter(slug="lares-trek").exists()  # each fixture is judged alone
+
+
+def test_demo_pages_cover_what_travellers_ask_about():
+    call_command("loaddata", "pages", verbosity=0)
+    responsible = ContentPage.objects.get(slug="responsible-travel").body
+    before = ContentPage.objects.get(slug="before-you-go").body
+    for words in ("20 kg", "wages", "Leave no trace", "Lares weavers"):
+        assert words in responsible
+    for words in ("acclimatisation", "What to pack", "Seasons", "Documents"):
+        assert words.lower() in before.lower()

@@ -19,6 +19,8 @@ def _paths(trek):
     return [
         reverse("home"),
         reverse("treks:list"),
+        reverse("treks:destinations"),
+        reverse("treks:styles"),
         trek.get_absolute_url(),
         make_destination().get_absolute_url(),
         make_style().get_absolute_url(),

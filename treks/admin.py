@@ -1,8 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import images
 from .models import Destination, ItineraryStage, Place, TravelStyle, Trek, TrekFAQ, TrekImage
 from .templatetags.trek_tags import km
 
@@ -21,10 +25,55 @@ class ItineraryStageInline(admin.StackedInline):
     ]
 
 
+class TrekImageForm(forms.ModelForm):
+    # A plain FileField: images.validated_image() does all the checking, with messages that say
+    # what is wrong (Django's ImageField would answer "Upload a valid image" to everything).
+    image = forms.FileField(
+        label=_("photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=format_lazy(
+            _(
+                "A JPEG, PNG or WebP photo, at most {size} and {mp} megapixels. Location data "
+                "is removed and the photo is turned upright; smaller copies are made for the site."
+            ),
+            size=f"{images.MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+            mp=images.MAX_PIXELS // 1_000_000,
+        ),
+    )
+
+    class Meta:
+        model = TrekImage
+        fields = ["trek", "image", "alt_text", "caption", "position"]
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if not isinstance(upload, UploadedFile):
+            return upload  # the photo already stored, unchanged
+        return images.cleaned_upload(upload)
+
+
+def photo_preview(photo):
+    """The smallest rendition, so staff see which photo a row is without opening it."""
+    files = photo._files("image/jpeg") if photo.pk else []
+    if not files:
+        return "–"
+    return format_html(
+        '<img src="{}" width="160" height="{}" alt="">',
+        photo.image.storage.url(files[0]["name"]),
+        round(160 * files[0]["height"] / files[0]["width"]),
+    )
+
+
 class TrekImageInline(admin.TabularInline):
     model = TrekImage
+    form = TrekImageForm
     extra = 0
-    fields = ["image", "alt_text", "caption", "position"]
+    fields = ["preview", "image", "alt_text", "caption", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, photo):
+        return photo_preview(photo)
 
 
 class TrekFAQInline(admin.StackedInline):
@@ -170,7 +219,15 @@ class ItineraryStageAdmin(admin.ModelAdmin):
 
 @admin.register(TrekImage)
 class TrekImageAdmin(admin.ModelAdmin):
-    list_display = ["alt_text", "trek", "position"]
+    form = TrekImageForm
+    fields = ["trek", "preview", "image", "alt_text", "caption", "position"]
+    readonly_fields = ["preview"]
+    list_display = ["preview", "alt_text", "trek", "position"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, photo):
+        return photo_preview(photo)
+
     list_filter = ["trek"]
     list_select_related = ["trek"]
     search_fields = ["alt_text", "caption"]

@@ -506,6 +506,9 @@ class TrekImage(models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"), default=100, help_text=_("The first photo is the trek's cover.")
     )
+    # {"source": <the stored photo's name>, "files": [{"name", "width", "height", "type"}]}:
+    # the renditions pages use, remade whenever the photo itself changes.
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["trek", "position", "id"]
@@ -521,6 +524,51 @@ class TrekImage(models.Model):
 
     def __str__(self):
         return self.alt_text
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.image and self.renditions.get("source") != self.image.name:
+            # Imported here: Pillow work is needed only when a photo changes.
+            from .images import delete_renditions, make_renditions
+
+            delete_renditions(self.renditions.get("files"))
+            self.renditions = {
+                "source": self.image.name,
+                "files": make_renditions(self.image.name, storage=self.image.storage),
+            }
+            TrekImage.objects.filter(pk=self.pk).update(renditions=self.renditions)
+
+    def _files(self, content_type):
+        files = [f for f in self.renditions.get("files", []) if f["type"] == content_type]
+        return sorted(files, key=lambda f: f["width"])
+
+    def _srcset(self, content_type):
+        storage = self.image.storage
+        return ", ".join(
+            f"{storage.url(f['name'])} {f['width']}w" for f in self._files(content_type)
+        )
+
+    @property
+    def webp_srcset(self):
+        return self._srcset("image/webp")
+
+    @property
+    def jpeg_srcset(self):
+        return self._srcset("image/jpeg")
+
+    @property
+    def fallback(self):
+        """The JPEG an old browser loads: the widest one up to 960 px, with its size."""
+        files = self._files("image/jpeg")
+        if not files:
+            return {"url": self.image.url, "width": self.width, "height": self.height}
+        chosen = [f for f in files if f["width"] <= 960][-1:] or files[:1]
+        best = chosen[0]
+        return {
+            "url": self.image.storage.url(best["name"]),
+            "width": best["width"],
+            "height": best["height"],
+        }
 
 
 class TrekFAQ(models.Model):

@@ -1,10 +1,16 @@
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from .charts import elevation_profile, route_sketch
-from .models import Destination, TravelStyle, Trek
+from .forms import TrekFilterForm
+from .models import Destination, ItineraryStage, TravelStyle, Trek
 from .seo import trek_json_ld
+
+CATALOGUE_PAGE_SIZE = 12
 
 
 def visible_treks(request):
@@ -13,6 +19,48 @@ def visible_treks(request):
     if request.user.is_staff:
         return treks
     return treks.published()
+
+
+def card_treks(treks):
+    """What a trek card shows, fetched in a fixed number of queries however many treks."""
+    return treks.select_related("destination").with_stages().prefetch_related("images")
+
+
+def with_card_data(treks):
+    """Attach each card's facts, cover photo and profile thumbnail (from prefetched rows)."""
+    treks = list(treks)
+    for trek in treks:
+        stages = list(trek.stages.all())
+        trek.card_facts = trek.facts
+        trek.cover = next(iter(trek.images.all()), None)
+        trek.thumb = None if trek.cover else elevation_profile(stages)
+        if trek.thumb:
+            p = trek.thumb  # the plot area only: no axes or labels at thumbnail size
+            trek.thumb_viewbox = (
+                f"{p.plot_left} {p.plot_top} {p.plot_right - p.plot_left} "
+                f"{p.plot_bottom - p.plot_top}"
+            )
+    return treks
+
+
+def with_sort_keys(treks):
+    """Days and highest point computed by the database, so filters and sorting stay in SQL.
+
+    They are the same figures TrekFacts derives in Python: the last day, and the highest place
+    any walking stage touches.
+    """
+    walk = Q(stages__mode=ItineraryStage.Mode.WALK)
+    return treks.annotate(
+        days_total=Coalesce(Max("stages__day"), 0),
+        top_start=Coalesce(Max("stages__start_place__altitude_m", filter=walk), 0),
+        top_end=Coalesce(Max("stages__end_place__altitude_m", filter=walk), 0),
+        top_pass=Coalesce(Max("stages__highest_place__altitude_m", filter=walk), 0),
+    ).annotate(max_altitude=Greatest("top_start", "top_end", "top_pass"))
+
+
+def breadcrumbs(*crumbs):
+    """[(label, url)], Home first; the last crumb is the current page."""
+    return [(_("Home"), reverse("home")), *crumbs]
 
 
 class TrekDetailView(DetailView):
@@ -43,6 +91,7 @@ class TrekDetailView(DetailView):
         stages = list(trek.stages.all())
         facts = trek.facts
         alternatives = list(trek.alternatives.all())
+        photos = list(trek.images.all())
         context.update(
             stages=stages,
             days=_group_by_day(stages),
@@ -51,8 +100,12 @@ class TrekDetailView(DetailView):
             sketch=route_sketch(stages),
             comparison=[(trek, facts)] + [(alt, alt.facts) for alt in alternatives],
             alternatives=alternatives,
-            cover=next(iter(trek.images.all()), None),
+            cover=photos[0] if photos else None,
+            gallery=photos[1:],
             json_ld=trek_json_ld(trek, stages, facts, self.request),
+            breadcrumbs=breadcrumbs(
+                (_("Treks"), reverse("treks:list")), (trek.name, trek.get_absolute_url())
+            ),
         )
         return context
 
@@ -77,16 +130,71 @@ def _group_by_day(stages):
 
 
 class TrekListView(ListView):
+    """The catalogue: filters and sorting from GET parameters, paginated."""
+
     template_name = "treks/trek_list.html"
     context_object_name = "treks"
+    paginate_by = CATALOGUE_PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        self.form = TrekFilterForm.from_query(request.GET)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return (
-            Trek.objects.published()
-            .select_related("destination")
-            .with_stages()
-            .order_by("popularity", "name")
+        treks = with_sort_keys(card_treks(Trek.objects.published()))
+        return self.form.filter(treks)
+
+    def paginate_queryset(self, queryset, page_size):
+        # get_page(): a page number past the end shows the last page, garbage shows the first.
+        paginator = self.get_paginator(queryset, page_size)
+        number = self.request.GET.get(self.page_kwarg)
+        page = paginator.get_page(paginator.num_pages if number == "last" else number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            treks=with_card_data(context["page_obj"].object_list),
+            form=self.form,
+            ignored=self.form.ignored_fields(),
+            is_filtered=self.form.is_filtered(),
+            # Filtered and sorted lists are the same treks again: index the plain list only.
+            noindex=any(key != self.page_kwarg for key in self.request.GET),
+            breadcrumbs=breadcrumbs((_("Treks"), reverse("treks:list"))),
         )
+        return context
+
+
+class _CollectionIndexView(ListView):
+    template_name = "treks/collection_list.html"
+    context_object_name = "collections"
+    title = ""
+    intro = ""
+
+    def get_queryset(self):
+        published = Q(treks__is_published=True)
+        return self.model.objects.annotate(trek_count=Count("treks", filter=published))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.title,
+            intro=self.intro,
+            breadcrumbs=breadcrumbs((self.title, self.request.path)),
+        )
+        return context
+
+
+class DestinationListView(_CollectionIndexView):
+    model = Destination
+    title = _("Peru destinations")
+    intro = _("Where our treks go, from the Sacred Valley's weaving villages to Machu Picchu.")
+
+
+class TravelStyleListView(_CollectionIndexView):
+    model = TravelStyle
+    title = _("Activities and travel styles")
+    intro = _("Camping treks, community visits and Inca trails: choose by how you like to travel.")
 
 
 class _CollectionView(DetailView):
@@ -94,19 +202,39 @@ class _CollectionView(DetailView):
 
     template_name = "treks/collection_detail.html"
     context_object_name = "collection"
+    index_title = ""
+    index_url_name = ""
+    filter_name = ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["treks"] = self.object.treks.published().select_related("destination").with_stages()
+        treks = card_treks(self.object.treks.published()).order_by("popularity", "name")
+        index_url = reverse(self.index_url_name)
+        context.update(
+            treks=with_card_data(treks),
+            index_title=self.index_title,
+            index_url=index_url,
+            catalogue_url=f"{reverse('treks:list')}?{self.filter_name}={self.object.slug}",
+            breadcrumbs=breadcrumbs(
+                (self.index_title, index_url),
+                (self.object.name, self.object.get_absolute_url()),
+            ),
+        )
         return context
 
 
 class DestinationDetailView(_CollectionView):
     model = Destination
+    index_title = _("Peru destinations")
+    index_url_name = "treks:destinations"
+    filter_name = "destination"
 
 
 class TravelStyleDetailView(_CollectionView):
     model = TravelStyle
+    index_title = _("Activities and travel styles")
+    index_url_name = "treks:styles"
+    filter_name = "style"
 
 
 def get_visible_trek_or_404(request, slug):

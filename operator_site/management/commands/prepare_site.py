@@ -8,9 +8,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from operator_site.models import ContentPage
 from treks.models import Destination, Place, TravelStyle, Trek
 
-FIXTURES = ["catalogue"]
+# Each fixture with the models that, when any of them has a row, mean staff content is there.
+FIXTURES = [
+    ("catalogue", (Trek, Place, Destination, TravelStyle)),
+    ("pages", (ContentPage,)),
+]
 ADMIN_USERNAME = "admin"
 
 
@@ -25,13 +30,14 @@ class Command(BaseCommand):
         self.create_admin_once()
 
     def load_fixtures_into_empty_database(self):
-        # Never over staff edits: any catalogue row at all means someone's data is here.
-        models = (Trek, Place, Destination, TravelStyle)
-        if any(model.objects.exists() for model in models):
-            self.stdout.write("Catalogue already has content; fixtures not loaded.")
-            return
-        call_command("loaddata", *FIXTURES, verbosity=0)
-        self.stdout.write(f"Loaded the demo catalogue: {Trek.objects.count()} treks.")
+        # Never over staff edits: any row at all means someone's content is here. Each fixture
+        # is judged alone, so an install from before the content pages still gets them.
+        for fixture, models in FIXTURES:
+            if any(model.objects.exists() for model in models):
+                self.stdout.write(f"{fixture}: content already there; fixtures not loaded.")
+                continue
+            call_command("loaddata", fixture, verbosity=0)
+            self.stdout.write(f"{fixture}: demo content loaded.")
 
     def create_admin_once(self):
         users = get_user_model()

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ContentPage
+
+
+@admin.register(ContentPage)
+class ContentPageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "is_published", "show_in_nav", "position", "updated_at"]
+    list_editable = ["is_published", "show_in_nav", "position"]
+    list_filter = ["is_published", "show_in_nav"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = [
+        "title",
+        "slug",
+        "nav_label",
+        "summary",
+        "body",
+        "is_published",
+        "show_in_nav",
+        "position",
+    ]
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description=_("Publish the selected pages"))
+    def publish(self, request, queryset):
+        updated = queryset.update(is_published=True)
+        self.message_user(request, _("%(count)d pages published.") % {"count": updated})
+
+    @admin.action(description=_("Unpublish the selected pages"))
+    def unpublish(self, request, queryset):
+        updated = queryset.update(is_published=False)
+        self.message_user(request, _("%(count)d pages unpublished.") % {"count": updated})

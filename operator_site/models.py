@@ -1,0 +1,84 @@
+"""Pages that staff write in admin: Responsible Travel, Before You Go, Why travel with us...
+
+The main navigation is built from the published pages that ask to be in it, so a link to a page
+that does not exist (or is not published yet) can never appear.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentPageQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see."""
+        return self.filter(is_published=True)
+
+    def in_nav(self):
+        return self.published().filter(show_in_nav=True)
+
+
+class ContentPage(models.Model):
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(
+        _("slug"), max_length=80, help_text=_("The web address: /about/<slug>/.")
+    )
+    nav_label = models.CharField(
+        _("label in the menu"),
+        max_length=40,
+        blank=True,
+        help_text=_("Short text for the main menu; the title when empty."),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two sentences: search results, the home page and link previews."),
+    )
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Paragraphs separated by a blank line. A line starting with “## ” is a heading; "
+            "lines starting with “- ” make a list. No HTML."
+        ),
+    )
+    show_in_nav = models.BooleanField(
+        _("in the main menu"), default=True, help_text=_("Listed in the menu of every page.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position in the menu"),
+        default=50,
+        help_text=_(
+            "Lower numbers come first. The fixed links sit at 10 (popular trips), 20 "
+            "(destinations), 30 (travel styles) and 60 (contact us)."
+        ),
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published pages are visible to the public and in the menu."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ContentPageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("content page")
+        verbose_name_plural = _("content pages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="operator_site_page_unique_slug",
+                violation_error_message=_("Another page already uses this slug."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("page", kwargs={"slug": self.slug})
+
+    @property
+    def menu_label(self):
+        return self.nav_label or self.title
