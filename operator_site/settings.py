@@ -359,13 +359,14 @@ CONTENT_SECURITY_POLICY = {
 
 # Request size limits: a form body (everything but files) of at most 1 MB, at most 1000
 # fields and 20 files; a whole request (uploads included) of at most MAX_REQUEST_BYTES, refused
-# with 413 before Django reads it. Uploads over 2.5 MB stream to a temporary file.
+# with 413 before Django reads it (photos are up to 15 MB each). Uploads over 2.5 MB stream to a
+# temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_REQUEST_BYTES = env_int(
-    "DJANGO_MAX_REQUEST_BYTES", 20 * 1024 * 1024, minimum=1024 * 1024, maximum=200 * 1024 * 1024
+    "DJANGO_MAX_REQUEST_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024, maximum=1024 * 1024 * 1024
 )
 
 # --- Logging ----------------------------------------------------------------------------------
