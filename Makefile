@@ -54,9 +54,11 @@ test: install
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
+# tests/load/ is left out here: those tests build their own SQLite and PostgreSQL + Redis sites
+# whatever DATABASE_URL says, and `make test` has just run them.
 test-postgres: install
 	$(PG_TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
-	$(PG_TEST_ENV) $(BIN)/pytest --create-db $(PYTEST_ARGS)
+	$(PG_TEST_ENV) $(BIN)/pytest --create-db --ignore=tests/load $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

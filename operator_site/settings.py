@@ -217,7 +217,7 @@ if REDIS_URL:
     }
     # Sessions read from Redis, written through to the database: no session is lost when Redis
     # restarts, and every app server sees every session.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "operator_site.sessions"
 else:
     CACHES = {
         "default": {

@@ -119,5 +119,5 @@ def test_redis_url_shares_cache_and_sessions(tmp_path):
     result = _manage("shell", "-v", "0", "-c", code, env_overrides=env, tmp_path=tmp_path)
     assert result.stdout.split() == [
         "operator_site.cache.DegradingRedisCache",
-        "django.contrib.sessions.backends.cached_db",
+        "operator_site.sessions",
     ]

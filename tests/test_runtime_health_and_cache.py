@@ -30,7 +30,7 @@ def _redis_cache_settings(location, prefix="health"):
 def redis_down(settings):
     settings.REDIS_URL = CLOSED_REDIS
     settings.CACHES = _redis_cache_settings(CLOSED_REDIS)
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "operator_site.sessions"
     yield
     caches["default"].close()
 
@@ -117,3 +117,13 @@ def test_the_redis_cache_stores_and_counts(settings):
     finally:
         cache.delete_many(["greeting", "hits"])
         cache.close()
+
+
+def test_a_garbage_session_cookie_is_not_used_as_a_key(db):
+    from operator_site.sessions import SessionStore
+
+    assert SessionStore("A" * 5000).session_key is None
+    assert SessionStore("../../etc/passwd").session_key is None
+    real = SessionStore()
+    real.create()
+    assert SessionStore(real.session_key).session_key == real.session_key
