@@ -10,10 +10,12 @@
 - `run_concurrently`: a bounded number of tasks on a bounded thread pool; each becomes an
   `Outcome`, connection errors included, so that a test counts what every request got.
 
-To load-test another form (the request-information form, say): write a task that calls
-`browser.submit(form_path, fields)` and returns `Outcome(status=..., ok=<redirect to the
-thank-you page>, detail=<the value that identifies its row>)`, run it with `run_concurrently`,
-then compare the details of the ok outcomes with `site.scalar(...)`/`site.rows(...)`.
+To load-test another form (the request-information form, say): write a task that loads it
+with `hidden = browser.load_form(path)` (CSRF and form tokens), posts `{**hidden, **fields}`
+with `browser.post(path, ...)` (or `browser.on(other_server).post(...)`), and returns
+`Outcome(status=..., ok=<the redirect to the thank-you page>, detail=<what identifies its
+row>)`; run it with `run_concurrently`, then compare the details of the ok outcomes with
+`site.rows(...)`.
 """
 
 import http.client
@@ -28,6 +30,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -286,6 +289,38 @@ class Response:
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+class _PostForms(HTMLParser):
+    """The hidden inputs of each POST form of a page: [(action, {name: value})]."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+        self._current = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._current = {}
+            self.forms.append((attrs.get("action") or "", self._current))
+        elif self._current is not None and tag == "input" and attrs.get("type") == "hidden":
+            self._current[attrs.get("name") or ""] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+def hidden_fields(html, action=None):
+    """The hidden inputs (CSRF token, form tokens...) of the page's first POST form, or of the
+    one whose action ends with `action`."""
+    parser = _PostForms()
+    parser.feed(html)
+    for form_action, fields in parser.forms:
+        if action is None or form_action.endswith(action):
+            return fields
+    raise AssertionError(f"no POST form{' to ' + action if action else ''} on the page")
+
+
 class Browser:
     """One visitor: cookies kept, redirects not followed, one connection per request."""
 
@@ -344,6 +379,13 @@ class Browser:
         match = CSRF_INPUT.search(page.body)
         assert match, f"no CSRF token in {path}"
         return match.group(1)
+
+    def load_form(self, path, action=None):
+        """GET a page and return the hidden fields of its POST form (CSRF token included), to
+        post back later with the visible fields added."""
+        page = self.get(path)
+        assert page.status == 200, (path, page.status)
+        return hidden_fields(page.body, action)
 
     def submit(self, path, fields, *, token=None, post_to=None):
         """Load the form at `path` (unless a token is given) and post `fields` to it, on this
