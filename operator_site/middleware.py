@@ -4,19 +4,6 @@ from django.conf import settings
 from django.template.response import TemplateResponse
 
 
-def client_ip(request):
-    """The visitor's address: REMOTE_ADDR, or behind DJANGO_TRUSTED_PROXY_COUNT proxies the entry
-    of X-Forwarded-For that the outermost trusted proxy appended (entries further left are
-    whatever the client claimed, so they are never trusted)."""
-    count = settings.TRUSTED_PROXY_COUNT
-    if count:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [hop for hop in hops if hop]
-        if len(hops) >= count:
-            return hops[-count]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 class SecurityHeadersMiddleware:
     """Permissions-Policy and Cross-Origin-Resource-Policy on every response, and a 413 for a
     request body larger than MAX_REQUEST_BYTES, refused before anything reads it."""

@@ -238,7 +238,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1, maximum=100)
 AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "operator_site.middleware.client_ip"
+# The address behind TRUSTED_PROXIES, the same one the request form's rate limit counts.
+AXES_CLIENT_IP_CALLABLE = "inquiries.client.client_ip"
 AXES_USERNAME_CALLABLE = "operator_site.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Masked in axes' log lines: no user name, address or browser in the logs.
@@ -315,9 +316,6 @@ SECURE_HSTS_PRELOAD = HTTPS
 if HTTPS:
     # Only behind a TLS-terminating proxy that sets this header (and strips it from clients).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# How many proxies in front of the app servers append to X-Forwarded-For: 0 means clients
-# connect directly and REMOTE_ADDR is their address. Used for login lockouts and rate limits.
-TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 for _origin in CSRF_TRUSTED_ORIGINS:
     if urlsplit(_origin).scheme not in ("http", "https") or not urlsplit(_origin).netloc:
@@ -325,7 +323,6 @@ for _origin in CSRF_TRUSTED_ORIGINS:
             f"DJANGO_CSRF_TRUSTED_ORIGINS entries must look like https://www.example.com; "
             f"got {_origin!r}"
         )
-CSRF_FAILURE_VIEW = "operator_site.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -406,3 +403,63 @@ OPERATOR = {
     "phone": "+51 914 939913",
     "city": "Cusco, Peru",
 }
+
+# --- Requests for information -----------------------------------------------------------------
+
+_RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _env_rate(name, default):
+    """ "10/h" -> (10, 3600); "off" -> None (no limit)."""
+    raw = env_str(name, default)
+    if raw.lower() in {"off", "0", "none"}:
+        return None
+    count, _sep, period = raw.partition("/")
+    if not count.strip().isdigit() or int(count) < 1 or period.strip() not in _RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name} must look like 10/h (a number of requests per s, m, h or d) or be off; "
+            f"got {raw!r}"
+        )
+    return int(count), _RATE_PERIODS[period.strip()]
+
+
+def _env_networks(name):
+    import ipaddress
+
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"{name} must be comma-separated IP addresses or networks; {error}"
+        ) from None
+
+
+def _env_emails(name, default):
+    from email.utils import parseaddr
+
+    from django.core.validators import validate_email
+
+    addresses = env_list(name, default)
+    for address in addresses:
+        try:
+            validate_email(parseaddr(address)[1])
+        except Exception:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated e-mail addresses; got {address!r}"
+            ) from None
+    return addresses
+
+
+# Requests for information a client address may send, per period: the public form is a target.
+INQUIRY_RATE_LIMIT = _env_rate("INQUIRY_RATE_LIMIT", "10/h")
+# Load balancers / reverse proxies whose X-Forwarded-For is believed. From anyone else the
+# header is ignored, so it cannot be used to dodge the rate limit.
+TRUSTED_PROXIES = _env_networks("TRUSTED_PROXIES")
+# Who gets the e-mail for each new request (the sales inbox).
+INQUIRY_NOTIFY_EMAILS = _env_emails("INQUIRY_NOTIFY_EMAILS", [DEFAULT_FROM_EMAIL])
+# The site's public address, for links in e-mails sent outside a request (the retry command).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}")
+# A refused POST (no or stale CSRF token) gets a page in the site's style.
+CSRF_FAILURE_VIEW = "inquiries.views.csrf_failure"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("about/<slug:slug>/", views.ContentPageView.as_view(), name="page"),
     path("", include("treks.urls")),
+    path("", include("inquiries.urls")),
 ]
 
 if settings.SERVE_MEDIA:

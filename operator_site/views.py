@@ -138,12 +138,6 @@ def server_error(request):
     return _error_page(request, "500.html", 500)
 
 
-def csrf_failure(request, reason=""):
-    """A form sent without a valid CSRF token: usually a page left open too long or cookies
-    blocked. The reason is logged by Django, not shown."""
-    return _error_page(request, "403_csrf.html", 403)
-
-
 @require_GET
 @cache_control(max_age=86400, public=True)
 def media(request, path):

@@ -151,3 +151,47 @@ def make_image(trek, **kwargs):
     kwargs.setdefault("alt_text", "A lake below a pass")
     kwargs.setdefault("image", SimpleUploadedFile("photo.jpg", jpeg_bytes(), "image/jpeg"))
     return TrekImage.objects.create(trek=trek, **kwargs)
+
+
+def make_inquiry(**kwargs):
+    """A stored request for information, as if a traveller had sent it (no e-mails)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from inquiries.models import Inquiry
+
+    kwargs.setdefault("travel_date", timezone.localdate() + datetime.timedelta(days=60))
+    kwargs.setdefault("group_size", 2)
+    kwargs.setdefault("lead_source", Inquiry.LeadSource.SEARCH)
+    kwargs.setdefault("name", f"Traveller {next(_seq)}")
+    kwargs.setdefault("email", "traveller@example.com")
+    return Inquiry.objects.create(**kwargs)
+
+
+def inquiry_post_data(**overrides):
+    """What a person's browser posts from the request form, filled in seconds ago.
+
+    The form token is rendered 10 seconds in the past so the minimum fill time is met.
+    """
+    import datetime
+    import time
+
+    from django.utils import timezone
+
+    from inquiries import tokens
+
+    data = {
+        "travel_date": (timezone.localdate() + datetime.timedelta(days=90)).isoformat(),
+        "group_size": "2",
+        "lead_source": "tripadvisor",
+        "name": "Ana Quispe",
+        "email": "ana@example.com",
+        "phone": "+51 984 123456",
+        "country": "Peru",
+        "message": "Do you have places in the second week?",
+        "form_token": tokens.new_form_token(rendered_at=time.time() - 10),
+        "website": "",
+    }
+    data.update(overrides)
+    return data

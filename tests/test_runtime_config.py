@@ -14,6 +14,8 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "www.salkantaytrekmachu.com",
     "DJANGO_HTTPS": "1",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://www.salkantaytrekmachu.com",
+    "TRUSTED_PROXIES": "10.0.0.0/8",
+    "SITE_URL": "https://www.salkantaytrekmachu.com",
     "DATABASE_URL": "postgres://site:secret@db.internal:5432/operator_site",
     "REDIS_URL": "redis://cache.internal:6379/0",
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -26,7 +28,7 @@ def _manage(*args, env_overrides, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     env.update({"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "operator_site.settings"})
     env.update(env_overrides)
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
@@ -66,7 +68,7 @@ def test_check_deploy_does_warn_about_plain_http(tmp_path):
         ("REDIS_URL", "http://127.0.0.1:6379"),
         ("DJANGO_HTTPS", "sometimes"),
         ("DJANGO_CSRF_TRUSTED_ORIGINS", "www.example.com"),
-        ("DJANGO_TRUSTED_PROXY_COUNT", "-1"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33"),
         ("DJANGO_MAX_REQUEST_BYTES", "lots"),
         ("DJANGO_LOG_LEVEL", "LOUD"),
         ("AXES_FAILURE_LIMIT", "0"),

@@ -15,7 +15,7 @@ def _pytest_with_redis_missing(ci):
     drop = ("DATABASE_URL", "REDIS_URL", "CI", "CACHE_KEY_PREFIX")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(TEST_REDIS_URL="redis://127.0.0.1:1/0", CI=ci)
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", REDIS_TEST],
         cwd=ROOT,
         env=env,

@@ -132,7 +132,7 @@ def test_a_post_without_csrf_token_gets_the_friendly_403(paths):
     response = client.post(reverse("admin:login"), {"username": "a", "password": "b"})
     assert response.status_code == 403
     body = response.content.decode()
-    assert "Please send the form again" in body
+    assert "We could not accept this form" in body
     assert "CSRF cookie not set" not in body  # Django's reason is logged, not shown
 
 

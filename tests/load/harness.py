@@ -129,7 +129,7 @@ class Site:
         return site
 
     def manage(self, *args, env=None):
-        return subprocess.run(
+        return subprocess.run(  # noqa: S603
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
             env={**self.env, **(env or {})},
@@ -208,7 +208,7 @@ class Gunicorn:
 
     def start(self, timeout=30):
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603
             [str(BIN / "gunicorn"), "-c", "operator_site/gunicorn.conf.py", "operator_site.wsgi"],
             cwd=ROOT,
             env=self.env,

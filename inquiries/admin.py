@@ -1,0 +1,307 @@
+"""The sales pipeline: every request, newest first, moved New → Replied → Quote sent → Won/Lost."""
+
+import csv
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Inquiry
+
+CSV_COLUMNS = [
+    ("id", "id"),
+    ("received_at", "received (UTC)"),
+    ("status", "status"),
+    ("trek", "trek"),
+    ("travel_date", "travel date"),
+    ("group_size", "people"),
+    ("lead_source", "lead source"),
+    ("name", "name"),
+    ("email", "email"),
+    ("phone", "phone"),
+    ("country", "country"),
+    ("message", "message"),
+    ("owner", "owner"),
+    ("staff_notes", "staff notes"),
+    ("source_url", "page"),
+]
+
+
+def _csv_safe(value):
+    """Spreadsheets run cells that start with = + - @ as formulas: make them plain text."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+class TravelMonthFilter(admin.SimpleListFilter):
+    title = _("month of travel")
+    parameter_name = "travel_month"
+
+    def lookups(self, request, model_admin):
+        months = Inquiry.objects.dates("travel_date", "month", order="ASC")
+        return [(f"{m:%Y-%m}", date_format(m, "F Y")) for m in months]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            year, month = (int(part) for part in self.value().split("-"))
+            datetime.date(year, month, 1)
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(travel_date__year=year, travel_date__month=month)
+
+
+class NotificationFilter(admin.SimpleListFilter):
+    title = _("e-mails")
+    parameter_name = "emails"
+
+    def lookups(self, request, model_admin):
+        return [("sent", _("Sent")), ("pending", _("Not sent yet (retried)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.notification_pending()
+        if self.value() == "sent":
+            return queryset.exclude(pk__in=Inquiry.objects.notification_pending().values("pk"))
+        return queryset
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "trek_or_general",
+        "travel_date",
+        "group_size",
+        "source",
+        "status",
+        "age",
+        "owner",
+        "emails_sent",
+    ]
+    list_display_links = ["name"]
+    list_filter = [
+        "status",
+        ("trek", admin.RelatedOnlyFieldListFilter),
+        TravelMonthFilter,
+        "lead_source",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        NotificationFilter,
+    ]
+    search_fields = ["name", "email", "phone"]
+    list_select_related = ["trek", "owner"]
+    date_hierarchy = "received_at"
+    list_per_page = 50
+    ordering = ["-received_at", "-id"]
+    actions = [
+        "mark_replied",
+        "mark_quote_sent",
+        "mark_won",
+        "mark_lost",
+        "assign_to_me",
+        "export_csv",
+    ]
+    fieldsets = [
+        (_("Pipeline"), {"fields": ["status", "owner", "staff_notes"]}),
+        (
+            _("The request"),
+            {
+                "fields": [
+                    "trek",
+                    ("travel_date", "group_size"),
+                    "lead_source",
+                    ("name", "email"),
+                    ("phone", "country"),
+                    "message",
+                ]
+            },
+        ),
+        (
+            _("Where it came from"),
+            {"fields": ["received_at", "source_url", "user_agent", "client_ip"]},
+        ),
+        (
+            _("E-mails"),
+            {
+                "fields": [
+                    ("staff_notified_at", "confirmation_sent_at"),
+                    ("notify_attempts", "notify_last_error"),
+                ]
+            },
+        ),
+    ]
+    # What the traveller sent and how it travelled is kept as it came; staff work the pipeline.
+    traveller_fields = [
+        "trek",
+        "travel_date",
+        "group_size",
+        "lead_source",
+        "name",
+        "email",
+        "phone",
+        "country",
+        "message",
+        "received_at",
+        "source_url",
+        "user_agent",
+        "client_ip",
+    ]
+    state_fields = [
+        "staff_notified_at",
+        "confirmation_sent_at",
+        "notify_attempts",
+        "notify_last_error",
+    ]
+    change_list_template = "admin/inquiries/inquiry/change_list.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.state_fields  # staff may record a request that came by phone
+        return self.traveller_fields + self.state_fields
+
+    @admin.display(description=_("trek"), ordering="trek__name")
+    def trek_or_general(self, obj):
+        return obj.trek.name if obj.trek else _("(general request)")
+
+    @admin.display(description=_("source"), ordering="lead_source")
+    def source(self, obj):
+        return obj.get_lead_source_display()
+
+    @admin.display(description=_("age"), ordering="-received_at")
+    def age(self, obj):
+        return timesince(obj.received_at, depth=1)
+
+    @admin.display(description=_("e-mailed"), boolean=True)
+    def emails_sent(self, obj):
+        return obj.notification_done
+
+    def _set_status(self, request, queryset, status):
+        updated = queryset.update(status=status)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d request marked “%(status)s”.",
+                "%(count)d requests marked “%(status)s”.",
+                updated,
+            )
+            % {"count": updated, "status": Inquiry.Status(status).label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark as replied"), permissions=["change"])
+    def mark_replied(self, request, queryset):
+        self._set_status(request, queryset, Inquiry.Status.REPLIED)
+
+    @admin.action(description=_("Mark as quote sent"), permissions=["change"])
+    def mark_quote_sent(self, request, queryset):
+        self._set_status(request, queryset, Inquiry.Status.QUOTE_SENT)
+
+    @admin.action(description=_("Mark as won"), permissions=["change"])
+    def mark_won(self, request, queryset):
+        self._set_status(request, queryset, Inquiry.Status.WON)
+
+    @admin.action(description=_("Mark as lost"), permissions=["change"])
+    def mark_lost(self, request, queryset):
+        self._set_status(request, queryset, Inquiry.Status.LOST)
+
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        updated = queryset.update(owner=request.user)
+        self.message_user(
+            request,
+            ngettext("%d request assigned to you.", "%d requests assigned to you.", updated)
+            % updated,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Export selected as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.csv"'
+        response.write("\ufeff")  # so that Excel reads the file as UTF-8
+        writer = csv.writer(response)
+        writer.writerow([title for _field, title in CSV_COLUMNS])
+        for inquiry in queryset.select_related("trek", "owner").order_by("-received_at", "-id"):
+            row = {
+                "trek": inquiry.trek.name if inquiry.trek else "",
+                "owner": inquiry.owner.get_username() if inquiry.owner else "",
+                "received_at": inquiry.received_at.astimezone(datetime.UTC).isoformat(),
+                "status": inquiry.get_status_display(),
+                "lead_source": inquiry.get_lead_source_display(),
+            }
+            writer.writerow(
+                [
+                    _csv_safe(row[field] if field in row else getattr(inquiry, field))
+                    for field, _title in CSV_COLUMNS
+                ]
+            )
+        return response
+
+    # --- Summary: requests by lead source and by trek over a period ---
+
+    def get_urls(self):
+        summary = path(
+            "summary/",
+            self.admin_site.admin_view(self.summary_view),
+            name="inquiries_inquiry_summary",
+        )
+        return [summary, *super().get_urls()]
+
+    def summary_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        start = _parse_date(request.GET.get("start")) or today - datetime.timedelta(days=30)
+        end = _parse_date(request.GET.get("end")) or today
+        if end < start:
+            start, end = end, start
+        rows = Inquiry.objects.filter(received_at__date__gte=start, received_at__date__lte=end)
+        sources = dict(Inquiry.LeadSource.choices)
+        by_source = [
+            {"label": sources.get(row["lead_source"], row["lead_source"]), **row}
+            for row in rows.values("lead_source")
+            .annotate(total=Count("id"), won=Count("id", filter=_won()))
+            .order_by("-total", "lead_source")
+        ]
+        by_trek = [
+            {"label": row["trek__name"] or _("(general request)"), **row}
+            for row in rows.values("trek__name")
+            .annotate(total=Count("id"), won=Count("id", filter=_won()))
+            .order_by("-total", "trek__name")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Requests by lead source and trek"),
+            "start": start,
+            "end": end,
+            "total": sum(row["total"] for row in by_source),
+            "by_source": by_source,
+            "by_trek": by_trek,
+            "changelist_url": reverse("admin:inquiries_inquiry_changelist"),
+        }
+        return TemplateResponse(request, "admin/inquiries/inquiry/summary.html", context)
+
+
+def _won():
+    return Q(status=Inquiry.Status.WON)
+
+
+def _parse_date(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,60 @@
+"""Writes with side effects: storing a request and, once it is committed, e-mailing about it."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from . import notifications
+from .models import SOURCE_URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH, Inquiry
+
+logger = logging.getLogger(__name__)
+
+
+def submit_inquiry(
+    *,
+    data,
+    trek,
+    idempotency_key,
+    client_ip=None,
+    user_agent="",
+    source_url="",
+):
+    """Store one request for information and schedule its e-mails; return (inquiry, created).
+
+    `data` is the form's cleaned data. The same `idempotency_key` twice (a double click, a
+    browser re-POST) returns the row the first one made and sends nothing again. The e-mails go
+    out only after the row is committed; a failure there is recorded on the row for the retry
+    command and never undoes the row.
+    """
+    fields = {
+        name: data[name]
+        for name in (
+            "travel_date",
+            "group_size",
+            "lead_source",
+            "name",
+            "email",
+            "phone",
+            "country",
+            "message",
+        )
+    }
+    try:
+        with transaction.atomic():
+            inquiry = Inquiry.objects.create(
+                trek=trek,
+                idempotency_key=idempotency_key,
+                client_ip=client_ip,
+                user_agent=(user_agent or "")[:USER_AGENT_MAX_LENGTH],
+                source_url=(source_url or "")[:SOURCE_URL_MAX_LENGTH],
+                **fields,
+            )
+            transaction.on_commit(lambda: notifications.deliver_after_commit(inquiry.pk))
+    except IntegrityError:
+        existing = Inquiry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise  # a real integrity problem, not a repeat
+        logger.info("inquiry %s submitted again; keeping the first", existing.pk)
+        return existing, False
+    logger.info("inquiry %s stored (trek=%s)", inquiry.pk, trek.slug if trek else "-")
+    return inquiry, True

@@ -1,0 +1,266 @@
+"""The request form: a traveller's valid request is stored once; every bad input is refused
+next to its field and stores nothing."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from inquiries.models import Inquiry
+from tests.factories import inquiry_post_data, make_trek, make_walk
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(trek=None):
+    if trek is None:
+        return reverse("inquiries:contact")
+    return reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
+
+
+def test_trek_page_shows_the_request_form_with_the_trek_set(client):
+    trek = make_trek(group_size_max=8)
+    body = client.get(trek.get_absolute_url()).content.decode()
+    assert f'action="{_url(trek)}#request-information"' in body
+    assert 'name="travel_date"' in body
+    assert 'max="8"' in body  # the trek's largest group
+    assert "How did you hear about us?" in body
+    assert 'name="csrfmiddlewaretoken"' in body
+
+
+def test_valid_request_from_trek_page_is_stored_once_and_redirects(
+    client, django_capture_on_commit_callbacks
+):
+    trek = make_trek(name="Lares Trek")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _url(trek),
+            inquiry_post_data(),
+            HTTP_USER_AGENT="TestBrowser/1.0",
+            HTTP_REFERER="http://testserver" + trek.get_absolute_url(),
+        )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/contact/thanks/")
+    inquiry = Inquiry.objects.get()
+    assert inquiry.trek == trek
+    assert inquiry.name == "Ana Quispe"
+    assert inquiry.group_size == 2
+    assert inquiry.status == Inquiry.Status.NEW
+    assert inquiry.user_agent == "TestBrowser/1.0"
+    assert inquiry.source_url.endswith(trek.get_absolute_url())
+    assert inquiry.client_ip == "127.0.0.1"
+
+
+def test_general_contact_form_stores_a_request_without_trek(client):
+    response = client.post(_url(), inquiry_post_data(group_size="30"))
+    assert response.status_code == 302
+    inquiry = Inquiry.objects.get()
+    assert inquiry.trek is None
+    assert inquiry.group_size == 30
+
+
+def test_contact_page_renders_the_form(client):
+    response = client.get(_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'action="{_url()}#request-information"' in body
+    assert 'max="30"' in body
+
+
+def test_get_on_trek_request_url_goes_to_the_trek_page_form(client):
+    trek = make_trek()
+    response = client.get(_url(trek))
+    assert response.status_code == 302
+    assert response["Location"] == trek.get_absolute_url() + "#request-information"
+
+
+def test_thank_you_page_repeats_what_was_sent_escaped(client):
+    trek = make_trek(name="Lares Trek")
+    data = inquiry_post_data(
+        name="<b>Bold</b> Ana", message="<script>alert(1)</script>\nSecond line"
+    )
+    response = client.post(_url(trek), data, follow=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; Ana" in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>Second line" in body
+    assert "<script>alert(1)</script>" not in body
+    assert "Lares Trek" in body
+    assert "ana@example.com" in body
+    assert "within one working day" in body
+    assert response.headers["Cache-Control"].startswith("max-age=0")
+    assert "private" in response.headers["Cache-Control"]
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+# --- Bad input: an error next to the field, and nothing stored --------------------------------
+
+TODAY = timezone.localdate()
+
+
+def _years_ahead(years, plus_days=0):
+    try:
+        day = TODAY.replace(year=TODAY.year + years)
+    except ValueError:
+        day = TODAY.replace(year=TODAY.year + years, day=28)
+    return (day + datetime.timedelta(days=plus_days)).isoformat()
+
+
+BAD_INPUT = [
+    ("travel_date", (TODAY - datetime.timedelta(days=1)).isoformat(), "cannot be in the past"),
+    ("travel_date", _years_ahead(3, plus_days=1), "within 3 years"),
+    ("travel_date", "31/12/2099", "Enter a valid date"),
+    ("group_size", "0", "greater than or equal to 1"),
+    ("group_size", "-2", "greater than or equal to 1"),
+    ("group_size", "13", "less than or equal to 12"),  # the trek's group_size_max
+    ("group_size", "two", "Enter a whole number"),
+    ("group_size", "", "This field is required"),
+    ("email", "ana@", "Enter a valid email address"),
+    ("email", "ana@example.com\r\nBcc: victim@example.com", "Enter a valid email address"),
+    ("name", "A" * 101, "at most 100 characters"),
+    ("name", "", "This field is required"),
+    ("country", "P" * 81, "at most 80 characters"),
+    ("phone", "+51 " + "9" * 27, "at most 30 characters"),
+    ("phone", "call me maybe", "Use digits, spaces"),
+    ("message", "m" * 5001, "at most 5000 characters"),
+    ("name", "Ana\r\nBcc: victim@example.com", "keep this on one line"),
+    ("name", "Ana\nQuispe", "keep this on one line"),
+    ("country", "Peru\u2028Lima", "keep this on one line"),
+    ("phone", "+51 984\x00123456", "Null characters are not allowed"),
+    ("name", "Ana\x07", "control character"),
+    ("country", "Peru\x1b[31m", "control character"),
+    ("message", "Hello\x0bthere", "control character"),
+    ("name", "Ana \u202egnp.exe", "text-direction character"),
+    ("message", "Pay to \u2066IBAN\u2069", "text-direction character"),
+    ("lead_source", "billboard", "Select a valid choice"),
+    ("lead_source", "", "This field is required"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "error"), BAD_INPUT)
+def test_bad_input_is_refused_next_to_the_field_and_nothing_stored(client, field, value, error):
+    trek = make_trek(group_size_max=12)
+    response = client.post(_url(trek), inquiry_post_data(**{field: value}))
+    assert response.status_code == 200
+    assert Inquiry.objects.count() == 0
+    form = response.context["inquiry_form"]
+    assert field in form.errors, form.errors
+    assert any(error in message for message in form.errors[field]), form.errors[field]
+    body = response.content.decode()
+    # The error is tied to its input for screen readers.
+    assert f'aria-describedby="id_{field}' in body or f'id="id_{field}_error"' in body
+    assert 'aria-invalid="true"' in body
+
+
+def test_more_than_30_people_is_refused_without_a_trek(client):
+    response = client.post(_url(), inquiry_post_data(group_size="31"))
+    assert response.status_code == 200
+    assert "less than or equal to 30" in response.context["inquiry_form"].errors["group_size"][0]
+    assert Inquiry.objects.count() == 0
+
+
+def test_date_three_years_ahead_is_accepted(client):
+    response = client.post(_url(), inquiry_post_data(travel_date=_years_ahead(3)))
+    assert response.status_code == 302
+    assert Inquiry.objects.count() == 1
+
+
+def test_today_in_cusco_is_accepted_even_when_utc_is_tomorrow(client, settings):
+    # 23:30 in Cusco is already the next day in UTC: "today" is Cusco's.
+    from unittest import mock
+
+    cusco_late = datetime.datetime(2026, 7, 1, 4, 30, tzinfo=datetime.UTC)  # 23:30 on 30 June
+    with mock.patch("django.utils.timezone.now", return_value=cusco_late):
+        response = client.post(_url(), inquiry_post_data(travel_date="2026-06-30"))
+    assert response.status_code == 302
+    assert Inquiry.objects.get().travel_date == datetime.date(2026, 6, 30)
+
+
+def test_unknown_trek_slug_is_a_404(client):
+    response = client.post(reverse("inquiries:trek_request", kwargs={"slug": "nowhere"}), {})
+    assert response.status_code == 404
+    assert Inquiry.objects.count() == 0
+
+
+def test_unpublished_trek_is_a_404(client):
+    trek = make_trek(is_published=False)
+    response = client.post(_url(trek), inquiry_post_data())
+    assert response.status_code == 404
+    assert Inquiry.objects.count() == 0
+
+
+def test_invalid_form_on_trek_page_keeps_what_was_typed(client):
+    trek = make_trek(name="Lares Trek", group_size_max=10)
+    response = client.post(
+        _url(trek), inquiry_post_data(name="José <Pepe>", group_size="99", country="Chile")
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1" in body and "Lares Trek" in body  # the trek page itself, not a bare form
+    assert 'value="José &lt;Pepe&gt;"' in body
+    assert 'value="Chile"' in body
+    assert 'value="99"' in body
+    assert "Please check the field marked below" in body
+    assert "less than or equal to 10" in body
+
+
+def test_post_without_csrf_token_is_a_403_in_the_site_style(client):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post(_url(), inquiry_post_data())
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "We could not accept this form" in body
+    assert "+51 914 939913" in body  # the site's header
+    assert Inquiry.objects.count() == 0
+
+
+# --- Query counts ------------------------------------------------------------------------------
+
+
+def test_request_form_adds_no_query_to_the_trek_page(rf):
+    from django.template import Context, Template
+
+    trek = make_walk(make_trek(group_size_max=9), 3)
+    trek = type(trek).objects.get(pk=trek.pk)  # as the trek page has it: loaded, nothing cached
+    request = rf.get(trek.get_absolute_url())
+    template = Template("{% load inquiry_tags %}{% inquiry_form trek %}")
+    with CaptureQueriesContext(connection) as queries:
+        html = template.render(Context({"trek": trek, "request": request}))
+    assert 'name="form_token"' in html and 'max="9"' in html
+    assert len(queries) == 0, [q["sql"] for q in queries]
+
+
+def test_trek_page_with_the_form_keeps_its_query_count(client):
+    trek = make_walk(make_trek(), 3)
+    trek.alternatives.add(make_walk(make_trek(), 2))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(trek.get_absolute_url())
+    assert 'name="form_token"' in response.content.decode()
+    # The foundation's trek page makes these queries; the form adds none.
+    assert len(queries) <= 12, [q["sql"][:80] for q in queries]
+
+
+def test_valid_post_takes_a_bounded_number_of_queries(client, django_capture_on_commit_callbacks):
+    trek = make_trek()
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(_url(trek), inquiry_post_data())
+    assert response.status_code == 302
+    # The trek; Django's model validation of three check constraints (a SELECT each); the
+    # INSERT; then the e-mails: claim, read, record. The test's own transaction adds savepoints.
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 8, "\n".join(q[:150] for q in statements)
+    assert len(queries) <= 16, "\n".join(q["sql"][:150] for q in queries)
+
+
+def test_second_try_after_an_error_records_the_trek_page_as_source(client):
+    trek = make_trek()
+    client.post(_url(trek), inquiry_post_data(), HTTP_REFERER="http://testserver" + _url(trek))
+    assert Inquiry.objects.get().source_url == "http://testserver" + trek.get_absolute_url()

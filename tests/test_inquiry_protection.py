@@ -1,0 +1,199 @@
+"""Double submits, bots, rate limits and the thank-you link: protection that never costs a
+person their request."""
+
+import time
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from inquiries import tokens
+from inquiries.models import Inquiry
+from tests.factories import inquiry_post_data, make_inquiry, make_trek
+
+pytestmark = pytest.mark.django_db
+
+CONTACT = "/contact/"
+
+
+def test_contact_url_is_reversible():
+    assert reverse("inquiries:contact") == CONTACT
+
+
+def test_double_submit_with_the_same_token_stores_one_row_and_same_thank_you(client, mailoutbox):
+    data = inquiry_post_data()
+    first = client.post(CONTACT, data)
+    second = client.post(CONTACT, data)
+    assert first.status_code == second.status_code == 302
+    assert Inquiry.objects.count() == 1
+    assert client.get(first["Location"]).context["inquiry"] == Inquiry.objects.get()
+    assert client.get(second["Location"]).context["inquiry"] == Inquiry.objects.get()
+
+
+def test_resubmit_after_an_error_keeps_the_same_token(client):
+    data = inquiry_post_data(email="not-an-email")
+    body = client.post(CONTACT, data).content.decode()
+    assert f'value="{data["form_token"]}"' in body
+
+
+def test_fresh_forms_get_different_tokens(client):
+    first = client.get(CONTACT).context["inquiry_form"].initial["form_token"]
+    second = client.get(CONTACT).context["inquiry_form"].initial["form_token"]
+    assert first != second
+
+
+def test_honeypot_filled_gets_the_thank_you_page_and_stores_nothing(client, mailoutbox):
+    response = client.post(CONTACT, inquiry_post_data(website="http://spam.example"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/contact/thanks/")
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Thank you" in page.content.decode()
+    assert Inquiry.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_form_sent_under_two_seconds_is_treated_as_a_bot(client):
+    token = tokens.new_form_token(rendered_at=time.time() - 0.5)
+    response = client.post(CONTACT, inquiry_post_data(form_token=token))
+    assert response.status_code == 302
+    assert Inquiry.objects.count() == 0
+
+
+def test_form_sent_after_two_seconds_is_stored(client):
+    token = tokens.new_form_token(rendered_at=time.time() - 2.5)
+    client.post(CONTACT, inquiry_post_data(form_token=token))
+    assert Inquiry.objects.count() == 1
+
+
+@pytest.mark.parametrize("token", ["", "forged", tokens.new_form_token()[:-3] + "abc"])
+def test_missing_or_forged_form_token_stores_nothing(client, token):
+    response = client.post(CONTACT, inquiry_post_data(form_token=token))
+    assert response.status_code == 302
+    assert Inquiry.objects.count() == 0
+
+
+def test_honeypot_is_hidden_from_people(client):
+    body = client.get(CONTACT).content.decode()
+    import re
+
+    assert re.search(r'class="d-none"\s+aria-hidden="true">\s*<div id="div_id_website"', body)
+    assert 'name="website" autocomplete="off" tabindex="-1"' in body
+
+
+def test_thank_you_link_cannot_be_forged(client):
+    inquiry = make_inquiry(name="Somebody Else")
+    guess = reverse("inquiries:thanks", kwargs={"token": inquiry.idempotency_key.hex})
+    assert client.get(guess).status_code == 404
+    by_id = reverse("inquiries:thanks", kwargs={"token": str(inquiry.pk)})
+    assert client.get(by_id).status_code == 404
+
+
+def test_thank_you_link_stops_showing_details_after_a_day(client):
+    from unittest import mock
+
+    inquiry = make_inquiry(name="Ana Quispe")
+    token = tokens.thanks_token(inquiry.idempotency_key)
+    url = reverse("inquiries:thanks", kwargs={"token": token})
+    assert "Ana Quispe" in client.get(url).content.decode()
+    later = time.time() + tokens.THANKS_MAX_AGE + 60
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        body = client.get(url).content.decode()
+    assert "Ana Quispe" not in body
+    assert "no longer shows the details" in body
+
+
+def test_thank_you_for_an_unknown_key_shows_no_details(client):
+    url = reverse("inquiries:thanks", kwargs={"token": tokens.thanks_token(uuid.uuid4())})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "What you sent us" not in response.content.decode()
+
+
+# --- Rate limit --------------------------------------------------------------------------------
+
+
+def _post(client, **extra):
+    return client.post(CONTACT, inquiry_post_data(), **extra)
+
+
+def test_rate_limit_returns_a_429_page_in_the_site_style(client, settings):
+    settings.INQUIRY_RATE_LIMIT = (2, 3600)
+    assert _post(client).status_code == 302
+    assert _post(client).status_code == 302
+    response = _post(client)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    body = response.content.decode()
+    assert "Too many requests" in body
+    assert "+51 914 939913" in body
+    assert Inquiry.objects.count() == 2
+
+
+def test_rate_limit_off_lets_every_request_through(client, settings):
+    settings.INQUIRY_RATE_LIMIT = None
+    for _ in range(12):
+        assert _post(client).status_code == 302
+    assert Inquiry.objects.count() == 12
+
+
+def test_default_rate_limit_is_ten_an_hour(client, settings):
+    assert settings.INQUIRY_RATE_LIMIT == (10, 3600)
+    statuses = [_post(client).status_code for _ in range(11)]
+    assert statuses == [302] * 10 + [429]
+
+
+def test_forwarded_for_from_an_untrusted_client_is_ignored(client, settings):
+    settings.INQUIRY_RATE_LIMIT = (1, 3600)
+    settings.TRUSTED_PROXIES = []
+    assert _post(client, HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 302
+    # A new made-up address does not buy a new allowance.
+    assert _post(client, HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 429
+    assert Inquiry.objects.get().client_ip == "127.0.0.1"
+
+
+def test_forwarded_for_from_a_trusted_proxy_names_the_client(client, settings):
+    import ipaddress
+
+    settings.INQUIRY_RATE_LIMIT = (1, 3600)
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.0/8")]
+    # A client may put anything at the left of the header; the proxy appends the real address.
+    assert _post(client, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7").status_code == 302
+    assert Inquiry.objects.get().client_ip == "198.51.100.7"
+    # Another client behind the same proxy has its own allowance...
+    assert _post(client, HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 302
+    # ...and the first one is limited, whatever it writes in front.
+    assert _post(client, HTTP_X_FORWARDED_FOR="9.9.9.9, 198.51.100.7").status_code == 429
+
+
+class DownCache:
+    """A cache backend whose server is unreachable, as Redis is when it is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def close(self, **kwargs):
+        pass
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        return fail
+
+
+def test_rate_limit_lets_requests_through_when_the_cache_is_down(client, settings, caplog):
+    settings.INQUIRY_RATE_LIMIT = (1, 3600)
+    settings.CACHES = {"default": {"BACKEND": "tests.test_inquiry_protection.DownCache"}}
+    for _ in range(2):
+        assert _post(client).status_code == 302
+    assert Inquiry.objects.count() == 2
+    assert "rate limit cache unavailable" in caplog.text
+
+
+def test_trek_form_is_limited_like_the_contact_form(client, settings):
+    settings.INQUIRY_RATE_LIMIT = (1, 60)
+    trek = make_trek()
+    url = reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
+    assert client.post(url, inquiry_post_data()).status_code == 302
+    assert client.post(url, inquiry_post_data()).status_code == 429
