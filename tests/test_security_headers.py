@@ -25,6 +25,7 @@ def _paths(trek):
         make_destination().get_absolute_url(),
         make_style().get_absolute_url(),
         reverse("admin:login"),
+        reverse("inquiries:contact"),
         "/no-such-page/",
     ]
 
@@ -125,3 +126,17 @@ def test_behind_tls_http_redirects_and_https_gets_hsts_but_healthz_never_redirec
     response = client.get(reverse("home"), headers={"X-Forwarded-Proto": "https"})
     assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_the_request_form_and_its_thank_you_page_are_csp_clean(client, trek):
+    from tests.factories import inquiry_post_data
+
+    response = client.post(reverse("inquiries:contact"), inquiry_post_data())
+    assert response.status_code == 302
+    thanks = client.get(response["Location"])
+    assert thanks.status_code == 200
+    assert csp_problems(thanks.content.decode()) == []
+    assert "frame-ancestors 'none'" in thanks.headers["Content-Security-Policy"]
+    invalid = client.post(reverse("inquiries:contact"), inquiry_post_data(email="not-an-email"))
+    assert invalid.status_code == 200
+    assert csp_problems(invalid.content.decode()) == []

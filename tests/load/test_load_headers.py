@@ -6,7 +6,10 @@ from tests.load.harness import Browser, Gunicorn
 def test_real_gunicorn_sends_the_hardening_headers_over_plain_http(sqlite_site, report):
     with Gunicorn(sqlite_site, workers=1) as server:
         browser = Browser(server.base_url)
-        pages = {path: browser.get(path) for path in ("/", "/treks/lares-trek/", "/admin/login/")}
+        pages = {
+            path: browser.get(path)
+            for path in ("/", "/treks/lares-trek/", "/contact/", "/admin/login/")
+        }
         css = next(
             line.split('href="')[1].split('"')[0]
             for line in pages["/"].body.splitlines()
