@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from tests.factories import make_trek
+from tests.factories import make_inquiry, make_trek
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,9 +22,11 @@ sqlite_only = pytest.mark.skipif(
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_restores_with_every_row(tmp_path):
-    make_trek(name="Lares Trek", slug="lares-trek")
+def test_a_backup_restores_with_every_trek_and_inquiry(tmp_path):
+    lares = make_trek(name="Lares Trek", slug="lares-trek")
     make_trek(name="Ausangate Circuit", slug="ausangate")
+    make_inquiry(trek=lares, email="ana@example.com")
+    make_inquiry(email="luis@example.com")
     backup = tmp_path / "copy.sqlite3"
     call_command("backup", output=backup)
     assert oct(backup.stat().st_mode & 0o777) == "0o600"
@@ -43,8 +45,9 @@ def test_a_backup_restores_with_every_row(tmp_path):
             "-v",
             "0",
             "-c",
-            "from treks.models import Trek; "
-            "print(sorted(Trek.objects.values_list('slug', flat=True)))",
+            "from treks.models import Trek; from inquiries.models import Inquiry; "
+            "print(sorted(Trek.objects.values_list('slug', flat=True))); "
+            "print(sorted(Inquiry.objects.values_list('email', 'trek__slug')))",
         ],
         cwd=ROOT,
         env=env,
@@ -53,7 +56,10 @@ def test_a_backup_restores_with_every_row(tmp_path):
         timeout=60,
         check=True,
     )
-    assert result.stdout.strip() == "['ausangate', 'lares-trek']"
+    assert result.stdout.splitlines() == [
+        "['ausangate', 'lares-trek']",
+        "[('ana@example.com', 'lares-trek'), ('luis@example.com', None)]",
+    ]
 
 
 @sqlite_only
