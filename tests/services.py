@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from django.conf import settings
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/operator_site"
@@ -47,3 +48,19 @@ def redis_problem():
     except (redis.RedisError, OSError) as error:
         return f"Redis is not reachable ({type(error).__name__}: {error})"
     return None
+
+
+_problems = {}
+
+
+def require(name):
+    """Skip the calling test (or fixture) with the reason when `name` ("postgres" or "redis")
+    cannot be reached; under CI=true fail instead, so that CI never goes green by skipping."""
+    if name not in _problems:
+        _problems[name] = {"postgres": postgres_problem, "redis": redis_problem}[name]()
+    problem = _problems[name]
+    if problem is None:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI=true but {problem}")
+    pytest.skip(problem)

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from tests.load.harness import ROOT, Site, _clean_environ
-from tests.services import postgres_url, redis_url
+from tests.services import postgres_url, redis_url, require
 
 _report = []
 
@@ -58,6 +58,9 @@ def sqlite_site(tmp_path, static_root):
 def shared_site(tmp_path_factory, static_root):
     """Several app servers' configuration: one PostgreSQL database and one Redis (one per test
     module: creating a database and migrating it takes a few seconds)."""
+    # A module-scoped fixture runs before the per-test marker check: check here too.
+    require("postgres")
+    require("redis")
     site = Site.create(
         tmp_path_factory.mktemp("shared-site"),
         static_root,
