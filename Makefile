@@ -7,7 +7,7 @@ DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
 export DATA_DIR PORT
 
-.PHONY: run dev test lint format migrations-check install fixtures-export clean bench audit css
+.PHONY: run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css
 
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -35,7 +35,17 @@ dev: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Tests run with their own throw-away secret key and data folder.
-TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production DATA_DIR=$(CURDIR)/var/test
+TEST_ENV = DJANGO_SECRET_KEY=test-only-secret-key-not-for-production DATA_DIR=$(CURDIR)/var/test \
+  TEST_POSTGRES_URL=$(PG_URL)/$(PG_DB) TEST_REDIS_URL=$(TEST_REDIS_URL)
+
+# The second run of the suite, on the PostgreSQL and Redis of this machine (and CI's). PG_DB
+# names the database: the tests create and drop PG_DB_test and PG_DB_load_*; the cache keys are
+# prefixed with it, so that several checkouts can share one server.
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+PG_DB ?= operator_site
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+PG_TEST_ENV := $(TEST_ENV) DATABASE_URL=$(PG_URL)/$(PG_DB) REDIS_URL=$(TEST_REDIS_URL) \
+  CACHE_KEY_PREFIX=$(PG_DB)
 
 test: install
 	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
@@ -43,6 +53,12 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# tests/load/ is left out here: those tests build their own SQLite and PostgreSQL + Redis sites
+# whatever DATABASE_URL says, and `make test` has just run them.
+test-postgres: install
+	$(PG_TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
+	$(PG_TEST_ENV) $(BIN)/pytest --create-db --ignore=tests/load $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -60,6 +76,10 @@ fixtures-export: install
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py dumpdata \
 	  treks.Destination treks.TravelStyle treks.Place treks.Trek treks.ItineraryStage treks.TrekFAQ \
 	  --indent 2 --output fixtures/catalogue.json
+
+# A consistent copy of the SQLite database while the site runs (PostgreSQL: see README).
+backup: install
+	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py backup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -66,6 +66,7 @@ def deliver(pk, *, max_attempts=None):
                 logger.exception("%s e-mail for inquiry %s failed", who, pk)
             else:
                 setattr(inquiry, sent_field, timezone.now())
+                logger.info("%s e-mail for inquiry %s sent", who, pk)
     try:
         connection.close()
     except Exception:

@@ -48,7 +48,8 @@ class InquiryCreateView(FormView):
 
     def post(self, request, *args, **kwargs):
         if rate_limit_exceeded(request):
-            logger.warning("inquiry rate limit hit by %s", client_ip(request))
+            # No address in the log: nothing personal beyond an inquiry id (issue 5).
+            logger.warning("inquiry refused: rate limit")
             _count, period = settings.INQUIRY_RATE_LIMIT
             response = render(request, "429.html", status=429)
             response["Retry-After"] = str(period)
@@ -56,12 +57,7 @@ class InquiryCreateView(FormView):
         form = self.get_form()
         reason = form.spam_reason()
         if reason:
-            logger.info(
-                "inquiry dropped as spam (%s) from %s, e-mail %r",
-                reason,
-                client_ip(request),
-                form.data.get("email", "")[:254],
-            )
+            logger.info("inquiry dropped as spam (%s)", reason)
             # A fresh key that no row has: the thank-you page then shows no details.
             return redirect(_thanks_url(uuid.uuid4()))
         if form.is_valid():

@@ -8,7 +8,10 @@ typo fails at start instead of quietly running with a default. README.md lists e
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +95,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
+    "axes",
     "operator_site",
     "treks",
     "inquiries",
@@ -99,6 +104,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise so that static files get the same headers and size limits as pages.
+    "operator_site.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which serves its own pre-compressed static files: this compresses pages.
     # BREACH: Django masks the CSRF token per response and pads compressed bodies at random.
@@ -110,6 +118,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "operator_site.urls"
@@ -133,31 +143,88 @@ TEMPLATES = [
 
 # --- Data -------------------------------------------------------------------------------------
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "db.sqlite3",
-        "OPTIONS": {
-            # Writers take the lock when their transaction starts instead of failing half-way
-            # with "database is locked"; WAL lets readers go on while one writer writes.
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
-    }
+# SQLite on one machine (`make run`); DATABASE_URL (postgres://user:password@host:5432/name)
+# moves the site to PostgreSQL, shared by several app servers.
+SQLITE_OPTIONS = {
+    # Writers take the lock when their transaction starts instead of failing half-way with
+    # "database is locked"; WAL lets readers go on while one writer writes; a writer waits up
+    # to 20 s for the lock (Python's sqlite3 `timeout` is SQLite's busy timeout).
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
+DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0, maximum=3600)
+if DATABASE_URL:
+    try:
+        _database = dj_database_url.parse(
+            DATABASE_URL,
+            # Keep connections between requests, and check them before reuse so that a
+            # restarted PostgreSQL costs one reconnect instead of one failed request.
+            conn_max_age=DATABASE_CONN_MAX_AGE,
+            conn_health_checks=True,
+        )
+    except Exception as error:  # dj-database-url raises several kinds; all mean "bad URL".
+        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
+    if _database["ENGINE"] not in (
+        "django.db.backends.postgresql",
+        "django.db.backends.sqlite3",
+    ):
+        raise ImproperlyConfigured(
+            "DATABASE_URL must be a postgres:// (or sqlite://) URL; got the scheme "
+            f"{urlsplit(DATABASE_URL).scheme!r}"
+        )
+    if not _database["NAME"]:
+        raise ImproperlyConfigured("DATABASE_URL names no database (postgres://host:5432/NAME)")
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {})["connect_timeout"] = 5
+        # The test database keeps the production name as its prefix (prod_x -> prod_x_test),
+        # so that teams sharing one server can tell theirs apart.
+        _database["TEST"] = {"NAME": f"{_database['NAME']}_test"}
+    else:
+        _database["OPTIONS"] = SQLITE_OPTIONS
+    DATABASES = {"default": _database}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "db.sqlite3",
+            "OPTIONS": SQLITE_OPTIONS,
+            # Tests use a file too, not SQLite's shared in-memory database: that one locks
+            # whole tables and ignores the busy timeout, so it cannot stand in for production
+            # when several connections write at once.
+            "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Local memory on one machine; REDIS_URL (redis://127.0.0.1:6379/0) shares the cache, the rate
+# limits and the sessions between app servers. Redis is a help, not a need: when it is down the
+# cache misses (operator_site/cache.py), sessions fall back to the database, /healthz says so.
 REDIS_URL = env_str("REDIS_URL")
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX")
 if REDIS_URL:
+    if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://; got {REDIS_URL!r}"
+        )
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "operator_site.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {
+                # A Redis that does not answer must not hold a request for long.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+            },
         }
     }
+    # Sessions read from Redis, written through to the database: no session is lost when Redis
+    # restarts, and every app server sees every session.
+    SESSION_ENGINE = "operator_site.sessions"
 else:
     # Files under DATA_DIR, not local memory: every gunicorn worker of `make run` must see the
     # same entries, or an admin save seen by one worker would leave the others serving stale
@@ -166,10 +233,28 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": DATA_DIR / "cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 
 # --- Accounts ---------------------------------------------------------------------------------
+
+# django-axes counts failed staff logins in the database, which every app server shares, and
+# locks out one user name from one address after a few failures.
+AUTHENTICATION_BACKENDS = [
+    "operator_site.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The address behind TRUSTED_PROXIES, the same one the request form's rate limit counts.
+AXES_CLIENT_IP_CALLABLE = "inquiries.client.client_ip"
+AXES_USERNAME_CALLABLE = "operator_site.auth.lockout_username"
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# Masked in axes' log lines: no user name, address or browser in the logs.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -234,6 +319,8 @@ HTTPS = env_bool("DJANGO_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+# A load balancer probes over plain http; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -241,26 +328,80 @@ if HTTPS:
     # Only behind a TLS-terminating proxy that sets this header (and strips it from clients).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if urlsplit(_origin).scheme not in ("http", "https") or not urlsplit(_origin).netloc:
+        raise ImproperlyConfigured(
+            f"DJANGO_CSRF_TRUSTED_ORIGINS entries must look like https://www.example.com; "
+            f"got {_origin!r}"
+        )
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent by operator_site.middleware.SecurityHeadersMiddleware on every response.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+
+# Content-Security-Policy: only the site's own files. No inline script or style anywhere (the
+# JSON-LD data blocks are data, which CSP does not govern); a template that really needs an
+# inline script writes nonce="{{ request.csp_nonce }}", and only then does the header carry a
+# nonce. Bootstrap's CSS draws a few icons from data: SVGs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    },
+}
+
+# Request size limits: a form body (everything but files) of at most 1 MB, at most 1000
+# fields and 20 files; a whole request (uploads included) of at most MAX_REQUEST_BYTES, refused
+# with 413 before Django reads it (photos are up to 15 MB each). Uploads over 2.5 MB stream to a
+# temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+MAX_REQUEST_BYTES = env_int(
+    "DJANGO_MAX_REQUEST_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024, maximum=1024 * 1024 * 1024
+)
 
 # --- Logging ----------------------------------------------------------------------------------
 
+# One line per event on stderr. Request errors carry the method, path and status, and an
+# exception's type and place but never its message or the request's data, which may hold a
+# traveller's name or e-mail (operator_site/logs.py).
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL; got {LOG_LEVEL!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "line": {"()": "operator_site.logs.OneLineFormatter"},
     },
     "handlers": {
         "stderr": {"class": "logging.StreamHandler", "formatter": "line"},
     },
-    "root": {"handlers": ["stderr"], "level": "INFO"},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
-        "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # axes logs every login attempt with the user name; failures and lockouts are enough.
+        "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
 

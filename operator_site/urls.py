@@ -34,3 +34,8 @@ if settings.SERVE_MEDIA:
             name="media",
         )
     ]
+
+handler400 = "operator_site.views.bad_request"
+handler403 = "operator_site.views.permission_denied"
+handler404 = "operator_site.views.page_not_found"
+handler500 = "operator_site.views.server_error"

@@ -1,7 +1,12 @@
+import logging
+
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -18,6 +23,8 @@ from .text import render_body
 
 POPULAR_COUNT = 6
 WHY_US_SLUG = "why-travel-with-us"
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -75,14 +82,65 @@ def robots_txt(request):
 @require_GET
 @cache_control(no_store=True)
 def healthz(request):
-    """Liveness for a load balancer: 200 when the database answers, 503 when it does not."""
+    """For a load balancer. 200 when this server can serve: the database answers. 503 when the
+    database does not. Redis (when REDIS_URL is set) is reported but does not fail the check: the
+    site works without it, only slower, and taking every server out of the pool because the
+    shared cache is down would turn a slow site into no site. The body names what is down and
+    nothing else (no host names, no error texts)."""
+    checks = {"database": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        return JsonResponse({"status": "error", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        logger.warning("healthz: database unavailable", exc_info=True)
+        checks["database"] = "down"
+    if settings.REDIS_URL:
+        checks["cache"] = "ok" if cache.ping() else "down"
+    if checks["database"] != "ok":
+        status, code = "error", 503
+    elif "down" in checks.values():
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, **checks}, status=code)
+
+
+# Error pages. Django's defaults render 400/403/500 without the request, so the site's header
+# and footer could not show the operator's name; these render with it, and fall back to a plain
+# text page if even that fails (a broken template must not hide the original error).
+
+
+def _error_page(request, template_name, status):
+    context = {}
+    try:
+        request.get_host()
+    except DisallowedHost:
+        # The Host header itself was the bad input: build no absolute link from it.
+        context["canonical_url"] = ""
+    try:
+        return render(request, template_name, context, status=status)
+    except Exception:
+        logger.exception("could not render %s", template_name)
+        return HttpResponse(
+            f"Error {status}. Please try again later.", status=status, content_type="text/plain"
+        )
+
+
+def bad_request(request, exception):
+    return _error_page(request, "400.html", 400)
+
+
+def permission_denied(request, exception):
+    return _error_page(request, "403.html", 403)
+
+
+def page_not_found(request, exception):
+    return _error_page(request, "404.html", 404)
+
+
+def server_error(request):
+    return _error_page(request, "500.html", 500)
 
 
 @require_GET

@@ -26,16 +26,35 @@ def staff_client(client, django_user_model):
     return client
 
 
+# --- Real services ------------------------------------------------------------------------------
+# Tests marked `postgres` or `redis` talk to the real servers (TEST_POSTGRES_URL, TEST_REDIS_URL;
+# the Makefile sets both). Where a server cannot be reached they are skipped with the reason,
+# except under CI=true, where a missing service is a failure: CI must not go green by skipping.
+
+
 @pytest.fixture(autouse=True)
-def _empty_cache(settings):
-    """Each test starts with an empty cache of its own, in memory."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "tests",
-        }
-    }
-    # Cleared before each test rather than after: a test may leave a broken cache backend in
-    # place until its settings are restored.
-    cache.clear()
+def _needs_services(request):
+    from tests.services import require
+
+    for name in ("postgres", "redis"):
+        if request.node.get_closest_marker(name) is not None:
+            require(name)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache. On a shared Redis only this run's keys (those under
+    CACHE_KEY_PREFIX) are deleted: FLUSHDB would wipe other checkouts' keys."""
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        prefix = settings.CACHE_KEY_PREFIX
+        if prefix:
+            client = cache._cache.get_client(write=True)
+            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+    else:
+        cache.clear()
+    # Each process's small in-memory copy in front of the shared cache (treks.caching).
     clear_local_cache()

@@ -220,9 +220,13 @@ def test_aside_is_rendered_for_each_visitor_while_the_rest_is_cached(trek_page_w
     assert "<!-- trek_aside -->" not in ben_page
 
 
-def test_shared_cache_never_holds_a_csrf_token_or_visitor_data(trek_page_with_form):
+def test_shared_cache_never_holds_a_csrf_token_or_visitor_data(trek_page_with_form, settings):
     from django.core.cache import cache
 
+    # An in-memory cache, so that the test can list every entry stored.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "x"}
+    }
     trek = make_trek()
     visitor = Client()
     visitor.cookies["visitor"] = "secret-visitor-value"

@@ -82,6 +82,8 @@ def breadcrumbs(*crumbs):
 def _trek_for(request, slug):
     """The trek a request is about and the catalogue version, looked up once per request (for the
     ETag and the view) and cached per version: a warm trek page runs no SQL query at all."""
+    if len(slug) > Trek._meta.get_field("slug").max_length:
+        raise Http404("No trek has a slug this long.")
     memo = getattr(request, "_trek_memo", None)
     if memo is None or memo[0] != slug:
         version = catalogue_version()

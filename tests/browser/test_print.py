@@ -1,42 +1,18 @@
-"""Printing a trek page gives an itinerary sheet: checked by printing to PDF in Chromium."""
+"""Printing a trek page gives an itinerary sheet: checked by printing to PDF in Chromium
+(the session's browser from tests/browser/conftest.py)."""
 
 import io
-import shutil
 import unicodedata
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def lares(transactional_db):
-    # Loaded before Playwright starts: its event loop makes Django refuse database calls.
     call_command("loaddata", "catalogue", verbosity=0)
-
-
-@pytest.fixture
-def chromium():
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (.ci/run installs it): the print test needs it")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_printed_lares_page_is_a_clean_itinerary_sheet(lares, live_server, chromium):

@@ -1,0 +1,125 @@
+"""Production configuration: a bad value stops the site at start naming the variable, and the
+production variables pass `check --deploy` with no warning."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "k3#Zq9-long-random-production-secret-" + "x7Pq" * 10,
+    "DJANGO_ALLOWED_HOSTS": "www.salkantaytrekmachu.com",
+    "DJANGO_HTTPS": "1",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://www.salkantaytrekmachu.com",
+    "TRUSTED_PROXIES": "10.0.0.0/8",
+    "SITE_URL": "https://www.salkantaytrekmachu.com",
+    "DATABASE_URL": "postgres://site:secret@db.internal:5432/operator_site",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
+def _manage(*args, env_overrides, tmp_path):
+    # Start from a clean slate: none of the caller's Django, database or cache variables.
+    drop = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "CACHE_KEY_PREFIX", "EMAIL_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env.update({"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "operator_site.settings"})
+    env.update(env_overrides)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_variables_pass_check_deploy_with_no_warning(tmp_path):
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_does_warn_about_plain_http(tmp_path):
+    """The test above can fail: without DJANGO_HTTPS the deploy checks complain."""
+    env = {**PRODUCTION, "DJANGO_HTTPS": "0"}
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides=env, tmp_path=tmp_path
+    )
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "mysql://root@127.0.0.1/site"),
+        ("DATABASE_URL", "not a url"),
+        ("DATABASE_URL", "postgres://127.0.0.1:5432/"),
+        ("DATABASE_URL", "postgres://u@h:port/db"),
+        ("DATABASE_CONN_MAX_AGE", "forever"),
+        ("REDIS_URL", "http://127.0.0.1:6379"),
+        ("DJANGO_HTTPS", "sometimes"),
+        ("DJANGO_CSRF_TRUSTED_ORIGINS", "www.example.com"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("DJANGO_MAX_REQUEST_BYTES", "lots"),
+        ("DJANGO_LOG_LEVEL", "LOUD"),
+        ("AXES_FAILURE_LIMIT", "0"),
+        ("EMAIL_USE_TLS", "perhaps"),
+    ],
+)
+def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, variable, value):
+    env = {"DJANGO_SECRET_KEY": "s" * 50, variable: value}
+    result = _manage("check", env_overrides=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_bad_database_url_does_not_print_its_password(tmp_path):
+    env = {"DJANGO_SECRET_KEY": "s" * 50, "DATABASE_URL": "mysql://u:hunter2-secret@h/db"}
+    result = _manage("check", env_overrides=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "hunter2-secret" not in result.stderr
+
+
+def test_database_url_switches_to_postgresql_with_its_own_test_database(tmp_path):
+    env = {"DJANGO_SECRET_KEY": "s" * 50, "DATABASE_URL": "postgres://u@db:5432/prod_x"}
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['ENGINE'], d['NAME'], d['TEST']['NAME'], d['CONN_MAX_AGE'])"
+    )
+    result = _manage("shell", "-v", "0", "-c", code, env_overrides=env, tmp_path=tmp_path)
+    assert result.stdout.split() == ["django.db.backends.postgresql", "prod_x", "prod_x_test", "60"]
+
+
+def test_without_database_url_sqlite_runs_in_wal_with_immediate_writes(tmp_path):
+    code = (
+        "from django.db import connection as c; cur = c.cursor(); "
+        "print(cur.execute('PRAGMA journal_mode').fetchone()[0], "
+        "cur.execute('PRAGMA busy_timeout').fetchone()[0], "
+        "c.settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    env = {"DJANGO_SECRET_KEY": "s" * 50}
+    result = _manage("shell", "-v", "0", "-c", code, env_overrides=env, tmp_path=tmp_path)
+    assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"], result.stderr
+
+
+def test_redis_url_shares_cache_and_sessions(tmp_path):
+    env = {"DJANGO_SECRET_KEY": "s" * 50, "REDIS_URL": "redis://127.0.0.1:6399/3"}
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)"
+    )
+    result = _manage("shell", "-v", "0", "-c", code, env_overrides=env, tmp_path=tmp_path)
+    assert result.stdout.split() == [
+        "operator_site.cache.DegradingRedisCache",
+        "operator_site.sessions",
+    ]
