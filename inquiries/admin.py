@@ -15,7 +15,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Inquiry
+from .models import TRAVELLER_FIELDS, Inquiry
 
 CSV_COLUMNS = [
     ("id", "id"),
@@ -145,14 +145,7 @@ class InquiryAdmin(admin.ModelAdmin):
     # What the traveller sent and how it travelled is kept as it came; staff work the pipeline.
     traveller_fields = [
         "trek",
-        "travel_date",
-        "group_size",
-        "lead_source",
-        "name",
-        "email",
-        "phone",
-        "country",
-        "message",
+        *TRAVELLER_FIELDS,
         "received_at",
         "source_url",
         "user_agent",

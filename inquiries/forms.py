@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import tokens
-from .models import MAX_GROUP_SIZE, Inquiry
+from .models import MAX_GROUP_SIZE, TRAVELLER_FIELDS, Inquiry
 from .validators import validate_multi_line, validate_single_line
 
 # People plan the Inca Trail a year or more ahead; beyond three years it is a typo.
@@ -40,16 +40,7 @@ class InquiryForm(forms.ModelForm):
 
     class Meta:
         model = Inquiry
-        fields = [
-            "travel_date",
-            "group_size",
-            "lead_source",
-            "name",
-            "email",
-            "phone",
-            "country",
-            "message",
-        ]
+        fields = list(TRAVELLER_FIELDS)
         widgets = {
             "travel_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "message": forms.Textarea(attrs={"rows": 4}),

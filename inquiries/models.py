@@ -47,6 +47,20 @@ class LeadSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# What a traveller fills in, in the form's order: the request form, the service that stores it
+# and the admin that keeps it as it came all use this one list.
+TRAVELLER_FIELDS = (
+    "travel_date",
+    "group_size",
+    "lead_source",
+    "name",
+    "email",
+    "phone",
+    "country",
+    "message",
+)
+
+
 class Inquiry(models.Model):
     Status = Status
     LeadSource = LeadSource

@@ -5,7 +5,7 @@ import logging
 from django.db import IntegrityError, transaction
 
 from . import notifications
-from .models import SOURCE_URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH, Inquiry
+from .models import SOURCE_URL_MAX_LENGTH, TRAVELLER_FIELDS, USER_AGENT_MAX_LENGTH, Inquiry
 
 logger = logging.getLogger(__name__)
 
@@ -26,19 +26,7 @@ def submit_inquiry(
     out only after the row is committed; a failure there is recorded on the row for the retry
     command and never undoes the row.
     """
-    fields = {
-        name: data[name]
-        for name in (
-            "travel_date",
-            "group_size",
-            "lead_source",
-            "name",
-            "email",
-            "phone",
-            "country",
-            "message",
-        )
-    }
+    fields = {name: data[name] for name in TRAVELLER_FIELDS}
     try:
         with transaction.atomic():
             inquiry = Inquiry.objects.create(
