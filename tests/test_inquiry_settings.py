@@ -1,30 +1,14 @@
 """The request settings come from the environment and fail loudly, naming the variable."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.subprocesses import run_python
 
 
 def _settings(env_overrides, tmp_path, expression):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "INQUIRY_"))}
-    env.update({"DATA_DIR": str(tmp_path), "DJANGO_SECRET_KEY": "s" * 50})
-    env.pop("TRUSTED_PROXIES", None)
-    env.update(env_overrides)
     code = f"from operator_site import settings as s; print({expression})"
-    return subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    overrides = {"DJANGO_SECRET_KEY": "s" * 50, **env_overrides}
+    return run_python("-c", code, env_overrides=overrides, tmp_path=tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,10 @@
 """Production configuration: a bad value stops the site at start naming the variable, and the
 production variables pass `check --deploy` with no warning."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.subprocesses import run_python
+
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "k3#Zq9-long-random-production-secret-" + "x7Pq" * 10,
     "DJANGO_ALLOWED_HOSTS": "www.salkantaytrekmachu.com",
@@ -23,20 +19,7 @@ PRODUCTION = {
 
 
 def _manage(*args, env_overrides, tmp_path):
-    # Start from a clean slate: none of the caller's Django, database or cache variables.
-    drop = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "CACHE_KEY_PREFIX", "EMAIL_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
-    env.update({"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "operator_site.settings"})
-    env.update(env_overrides)
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python("manage.py", *args, env_overrides=env_overrides, tmp_path=tmp_path)
 
 
 def test_production_variables_pass_check_deploy_with_no_warning(tmp_path):

@@ -1,28 +1,12 @@
 """Settings come from the environment and fail loudly, naming the variable."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.subprocesses import run_python
 
 
 def _check(env_overrides, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update({"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "operator_site.settings"})
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python("manage.py", "check", env_overrides=env_overrides, tmp_path=tmp_path)
 
 
 def test_refuses_to_start_without_secret_key_when_debug_is_off(tmp_path):

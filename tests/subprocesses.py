@@ -1,0 +1,35 @@
+"""Run the project's Python in a fresh process with a clean environment: how tests check what
+settings do at start (a bad variable must stop the site, naming it)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The caller's configuration must not leak into the child: it starts from the defaults.
+_CONFIG_PREFIXES = (
+    "DJANGO_",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CACHE_KEY_PREFIX",
+    "EMAIL_",
+    "INQUIRY_",
+    "TRUSTED_PROXIES",
+)
+
+
+def run_python(*args, env_overrides, tmp_path):
+    """`python *args` in the checkout, with DATA_DIR in tmp_path and only `env_overrides` set."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_CONFIG_PREFIXES)}
+    env.update({"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "operator_site.settings"})
+    env.update(env_overrides)
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
