@@ -10,11 +10,12 @@ ROOT = Path(__file__).resolve().parent.parent
 REDIS_TEST = "tests/test_runtime_health_and_cache.py::test_the_redis_cache_stores_and_counts"
 
 
-def _pytest_with_redis_missing(ci):
-    # SQLite in memory: a nested run on PostgreSQL would fight over this run's test database.
+def _pytest_with_redis_missing(ci, data_dir):
+    # SQLite under its own DATA_DIR: on PostgreSQL, or in this run's DATA_DIR, the nested run
+    # would create and then delete this run's own test database.
     drop = ("DATABASE_URL", "REDIS_URL", "CI", "CACHE_KEY_PREFIX")
     env = {k: v for k, v in os.environ.items() if k not in drop}
-    env.update(TEST_REDIS_URL="redis://127.0.0.1:1/0", CI=ci)
+    env.update(TEST_REDIS_URL="redis://127.0.0.1:1/0", CI=ci, DATA_DIR=str(data_dir))
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", REDIS_TEST],
         cwd=ROOT,
@@ -26,14 +27,14 @@ def _pytest_with_redis_missing(ci):
     )
 
 
-def test_a_redis_test_is_skipped_with_the_reason_where_redis_is_missing():
-    result = _pytest_with_redis_missing(ci="")
+def test_a_redis_test_is_skipped_with_the_reason_where_redis_is_missing(tmp_path):
+    result = _pytest_with_redis_missing(ci="", data_dir=tmp_path)
     assert result.returncode == 0, result.stdout
     assert "1 skipped" in result.stdout
     assert "Redis is not reachable" in result.stdout
 
 
-def test_under_ci_a_missing_redis_fails_the_test():
-    result = _pytest_with_redis_missing(ci="true")
+def test_under_ci_a_missing_redis_fails_the_test(tmp_path):
+    result = _pytest_with_redis_missing(ci="true", data_dir=tmp_path)
     assert result.returncode != 0
     assert "CI=true but Redis is not reachable" in result.stdout
