@@ -1,6 +1,7 @@
 """Writes with side effects: storing a request and, once it is committed, e-mailing about it."""
 
 import logging
+import uuid
 
 from django.db import IntegrityError, transaction
 
@@ -42,7 +43,25 @@ def submit_inquiry(
         existing = Inquiry.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise  # a real integrity problem, not a repeat
-        logger.info("inquiry %s submitted again; keeping the first", existing.pk)
-        return existing, False
+        if _same_request(existing, trek, fields):
+            logger.info("inquiry %s submitted again; keeping the first", existing.pk)
+            return existing, False
+        # The same form token with other details: a second request sent from a page the browser
+        # kept (Back button, a 304), not a double click. It is a new customer request.
+        logger.info("inquiry %s's form token reused for a different request", existing.pk)
+        return submit_inquiry(
+            data=data,
+            trek=trek,
+            idempotency_key=uuid.uuid4(),
+            client_ip=client_ip,
+            user_agent=user_agent,
+            source_url=source_url,
+        )
     logger.info("inquiry %s stored (trek=%s)", inquiry.pk, trek.slug if trek else "-")
     return inquiry, True
+
+
+def _same_request(inquiry, trek, fields):
+    return inquiry.trek_id == (trek.pk if trek else None) and all(
+        getattr(inquiry, name) == value for name, value in fields.items()
+    )

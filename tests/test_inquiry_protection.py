@@ -30,6 +30,22 @@ def test_double_submit_with_the_same_token_stores_one_row_and_same_thank_you(cli
     assert client.get(second["Location"]).context["inquiry"] == Inquiry.objects.get()
 
 
+def test_a_different_request_sent_with_a_reused_token_is_stored_too(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    # A page the browser kept (Back button, or a 304 for the trek page) carries the form token
+    # of a request already sent: a second, different request made from it is a new customer.
+    first = inquiry_post_data(group_size="2")
+    second = {**first, "group_size": "4", "message": "Two friends are joining us."}
+    with django_capture_on_commit_callbacks(execute=True):
+        first_response = client.post(CONTACT, first)
+        second_response = client.post(CONTACT, second)
+    assert first_response.status_code == second_response.status_code == 302
+    assert first_response["Location"] != second_response["Location"]
+    assert sorted(Inquiry.objects.values_list("group_size", flat=True)) == [2, 4]
+    assert len(mailoutbox) == 4  # staff and traveller, for each request
+
+
 def test_resubmit_after_an_error_keeps_the_same_token(client):
     data = inquiry_post_data(email="not-an-email")
     body = client.post(CONTACT, data).content.decode()
