@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from treks.caching import bump_catalogue_version
+
 from .models import ContentPage
 
 
@@ -26,9 +28,11 @@ class ContentPageAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected pages"))
     def publish(self, request, queryset):
         updated = queryset.update(is_published=True)
+        bump_catalogue_version()  # update() sends no post_save: cached menus must change too
         self.message_user(request, _("%(count)d pages published.") % {"count": updated})
 
     @admin.action(description=_("Unpublish the selected pages"))
     def unpublish(self, request, queryset):
         updated = queryset.update(is_published=False)
+        bump_catalogue_version()  # update() sends no post_save: cached menus must change too
         self.message_user(request, _("%(count)d pages unpublished.") % {"count": updated})

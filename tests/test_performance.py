@@ -329,3 +329,40 @@ def test_a_csrf_token_outside_the_aside_is_never_shared(settings, monkeypatch, c
     assert _csrf_secret_of(ana_page) == ana.cookies["csrftoken"].value
     assert _csrf_secret_of(ben_page) == ben.cookies["csrftoken"].value
     assert "cannot be cached for everyone" in caplog.text
+
+
+def test_unpublish_action_in_admin_hides_the_cached_pages_at_once(staff_client):
+    client = Client()  # the public; staff_client is logged in
+    trek = make_trek(name="Ausangate Circuit")
+    assert client.get(trek.get_absolute_url()).status_code == 200
+    assert "Ausangate Circuit" in client.get(reverse("treks:list")).content.decode()
+
+    staff_client.post(
+        reverse("admin:treks_trek_changelist"),
+        {"action": "unpublish", "_selected_action": [trek.pk]},
+    )
+
+    assert client.get(trek.get_absolute_url()).status_code == 404
+    assert "Ausangate Circuit" not in client.get(reverse("treks:list")).content.decode()
+
+
+def test_unpublishing_a_content_page_in_admin_drops_it_from_cached_menus(staff_client):
+    from operator_site.models import ContentPage
+
+    client = Client()  # the public; staff_client is logged in
+    page = ContentPage.objects.create(
+        title="Responsible Travel",
+        slug="responsible-travel",
+        summary="How we run treks.",
+        body="Fair loads for porters.",
+        is_published=True,
+        show_in_nav=True,
+    )
+    assert "Responsible Travel" in client.get(reverse("home")).content.decode()
+
+    staff_client.post(
+        reverse("admin:operator_site_contentpage_changelist"),
+        {"action": "unpublish", "_selected_action": [page.pk]},
+    )
+
+    assert "Responsible Travel" not in client.get(reverse("home")).content.decode()

@@ -2,11 +2,13 @@ from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import images
+from .caching import bump_catalogue_version
 from .models import Destination, ItineraryStage, Place, TravelStyle, Trek, TrekFAQ, TrekImage
 from .templatetags.trek_tags import km
 
@@ -168,12 +170,14 @@ class TrekAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected treks"))
     def publish(self, request, queryset):
-        updated = queryset.update(is_published=True)
+        updated = queryset.update(is_published=True, updated_at=timezone.now())
+        bump_catalogue_version()  # update() sends no post_save: cached pages must change too
         self.message_user(request, _("%(count)d treks published.") % {"count": updated})
 
     @admin.action(description=_("Unpublish the selected treks"))
     def unpublish(self, request, queryset):
-        updated = queryset.update(is_published=False)
+        updated = queryset.update(is_published=False, updated_at=timezone.now())
+        bump_catalogue_version()  # update() sends no post_save: cached pages must change too
         self.message_user(request, _("%(count)d treks unpublished.") % {"count": updated})
 
 

@@ -16,6 +16,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,16 @@ def catalogue_version():
 
 
 def bump_catalogue_version():
-    """Make every cached catalogue entry unreachable (they age out by TIMEOUT)."""
+    """Make every cached catalogue entry unreachable (they age out by TIMEOUT).
+
+    Bumped at once, and again when the transaction commits: a page rendered in between read
+    the rows as they were before the change and was cached under the first new version.
+    """
+    _set_new_version()
+    transaction.on_commit(_set_new_version)
+
+
+def _set_new_version():
     try:
         cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
     except Exception:
