@@ -200,9 +200,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Local memory on one machine; REDIS_URL (redis://127.0.0.1:6379/0) shares the cache, the rate
-# limits and the sessions between app servers. Redis is a help, not a need: when it is down the
-# cache misses (operator_site/cache.py), sessions fall back to the database, /healthz says so.
+# Files under DATA_DIR on one machine; REDIS_URL (redis://127.0.0.1:6379/0) shares the cache,
+# the rate limits and the sessions between app servers. Redis is a help, not a need: when it is
+# down the cache misses (operator_site/cache.py), sessions fall back to the database, and
+# /healthz says so.
 REDIS_URL = env_str("REDIS_URL")
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX")
 if REDIS_URL:
@@ -234,6 +235,9 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": DATA_DIR / "cache",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Past this Django deletes a third of the files at random: keep it well above what
+            # the site stores (a few hundred pages), so the catalogue version survives.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 

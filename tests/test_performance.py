@@ -366,3 +366,23 @@ def test_unpublishing_a_content_page_in_admin_drops_it_from_cached_menus(staff_c
     )
 
     assert "Responsible Travel" not in client.get(reverse("home")).content.decode()
+
+
+def test_made_up_query_strings_do_not_fill_the_cache(client, settings):
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "q"}
+    }
+    make_trek(name="Ausangate Circuit")
+    client.get("/?utm_source=0")
+    client.get("/treks/?utm_source=0")
+    stored = len(cache._cache)
+
+    for n in range(1, 6):
+        assert client.get(f"/?utm_source={n}").status_code == 200
+        page = client.get(f"/treks/?utm_source={n}&destination=nowhere-{n}")
+        assert "Ausangate Circuit" in page.content.decode()
+        assert client.get(f"/treks/?page={n}{'9' * 6}").status_code == 200  # not stored
+
+    assert len(cache._cache) == stored + 1  # the one "destination not understood" variant

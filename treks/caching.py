@@ -116,21 +116,47 @@ def cached(key, build):
     return value
 
 
-def shared_page(request, name, render):
-    """A whole page that is the same for every visitor (a listing: no form that posts, nothing
-    about the user), cached per catalogue version and full address.
+def rendered_per_visitor(request, csrf_before, html):
+    """Whether a render touched something of this visitor's (a CSRF token, a CSP nonce), so
+    that its HTML must not be shared. `csrf_before` is the request's CSRF_COOKIE_NEEDS_UPDATE
+    before rendering."""
+    return (
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != csrf_before
+        or getattr(request, "_csp_nonce", None) is not None
+        or "csrfmiddlewaretoken" in html
+    )
 
-    `render()` returns the view's TemplateResponse. Pages carrying a message for the visitor,
-    and staff's pages, are rendered each time and never stored.
+
+def shared_page(request, name, render, variant=""):
+    """A whole page that is the same for every visitor (a listing: no form that posts, nothing
+    about the user), cached per catalogue version, address and `variant`.
+
+    `variant` is the normalised form of whatever query parameters change the page (the
+    catalogue's filters), or None to render without caching; other parameters (?utm_source=)
+    share the plain page, so that made-up query strings cannot fill the cache. `render()`
+    returns the view's TemplateResponse. Staff's pages, pages carrying a message for the
+    visitor, and anything but a 200 that touched nothing per visitor are rendered each time and
+    never stored.
     """
     from django.contrib.messages import get_messages
     from django.http import HttpResponse
     from django.utils.translation import get_language
 
     version = catalogue_version()
-    if version is None or request.user.is_staff or len(get_messages(request)):
+    if variant is None or version is None or request.user.is_staff or len(get_messages(request)):
         return render()
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{variant}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:24]
     key = f"treks:shared-page:{name}:{get_language()}:{digest}:{version}"
-    return HttpResponse(cached(key, lambda: render().rendered_content))
+    fresh = {}
+
+    def build():
+        csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        response = fresh["response"] = render()
+        html = response.rendered_content
+        if response.status_code != 200 or rendered_per_visitor(request, csrf_before, html):
+            return None  # not stored; this request gets its own response below
+        return html
+
+    html = cached(key, build)
+    return fresh["response"] if html is None else HttpResponse(html)

@@ -122,6 +122,22 @@ class TrekFilterForm(forms.Form):
             treks = treks.filter(permits_required=False)
         return treks.order_by(*self.SORTS[data.get("sort") or "popular"])
 
+    def cache_variant(self, page, *, noindex):
+        """What of the query string changes the catalogue page, normalised: the filters that
+        were understood, the names of those that were not (the notice), the page and whether
+        the page is noindex. None when the page number is not a plain one: such a request is
+        rendered, never stored, so made-up query strings cannot fill the cache."""
+        if not (page in ("", "last") or (page.isdigit() and len(page) <= 3)):
+            return None
+        self.is_valid()
+        understood = sorted(
+            (name, str(getattr(value, "pk", value)))
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "", False)
+        )
+        ignored = sorted({*self.errors, *self.oversized})
+        return repr((understood, ignored, page, noindex))
+
     def is_filtered(self):
         self.is_valid()
         return any(value for name, value in self.cleaned_data.items() if name != "sort" and value)

@@ -17,7 +17,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView
 
-from .caching import cached, catalogue_version, shared_page
+from .caching import cached, catalogue_version, rendered_per_visitor, shared_page
 from .charts import elevation_profile, route_sketch
 from .forms import TrekFilterForm
 from .models import Destination, ItineraryStage, TravelStyle, Trek
@@ -182,12 +182,10 @@ class TrekDetailView(DetailView):
         longer wraps its aside in `{% if trek_shell %}`), the shell is not shared: the page is
         then rendered whole for each request, which is slower but never leaks a token."""
         context = self.get_context_data(object=self.object)
-        meta_before = self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        csrf_before = self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         html = template.render({**context, "trek_shell": True}, self.request)
         per_visitor = (
-            self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != meta_before
-            or getattr(self.request, "_csp_nonce", None) is not None
-            or html.count(ASIDE_MARKER) != 1
+            rendered_per_visitor(self.request, csrf_before, html) or html.count(ASIDE_MARKER) != 1
         )
         if per_visitor:
             logger.error(
@@ -299,7 +297,18 @@ class TrekListView(ListView):
     def get(self, request, *args, **kwargs):
         self.form = TrekFilterForm.from_query(request.GET)
         # Every visitor asking for the same filters sees the same page.
-        return shared_page(request, "trek-list", lambda: super(TrekListView, self).get(request))
+        return shared_page(
+            request,
+            "trek-list",
+            lambda: super(TrekListView, self).get(request),
+            variant=self.form.cache_variant(
+                request.GET.get(self.page_kwarg, ""), noindex=self.is_noindex()
+            ),
+        )
+
+    def is_noindex(self):
+        # Filtered and sorted lists are the same treks again: index the plain list only.
+        return any(key != self.page_kwarg for key in self.request.GET)
 
     def get_queryset(self):
         treks = with_sort_keys(card_treks(Trek.objects.published()))
@@ -319,8 +328,7 @@ class TrekListView(ListView):
             form=self.form,
             ignored=self.form.ignored_fields(),
             is_filtered=self.form.is_filtered(),
-            # Filtered and sorted lists are the same treks again: index the plain list only.
-            noindex=any(key != self.page_kwarg for key in self.request.GET),
+            noindex=self.is_noindex(),
             breadcrumbs=breadcrumbs((_("Treks"), reverse("treks:list"))),
         )
         return context
