@@ -313,7 +313,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # A stuck mail server must never hold a traveller's request (or a worker) hostage.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=120)
+# At most 12 s: a request's two e-mails are sent right after its commit, within gunicorn's 30 s
+# worker timeout (a killed worker would show a stored request as an error page).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=12)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Salkantay Trek Machu <info@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

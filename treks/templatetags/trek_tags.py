@@ -34,13 +34,6 @@ def metres(value):
 
 
 @register.filter
-def feet(value):
-    if value is None:
-        return ""
-    return f"{round(int(value) * 3.28084):,}"
-
-
-@register.filter
 def coord(value):
     """123.456 -> "123.5": an SVG coordinate. Like floatformat:1 but never localised, and ten
     times faster, which counts on a chart with a hundred of them."""
