@@ -16,7 +16,7 @@ from treks.views import TrekDetailView, breadcrumbs, get_visible_trek_or_404
 from . import tokens
 from .client import client_ip, rate_limit_exceeded
 from .forms import InquiryForm
-from .models import Inquiry
+from .models import MESSAGE_MAX_LENGTH, TRAVELLER_FIELDS, Inquiry
 from .services import submit_inquiry
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class InquiryCreateView(FormView):
             # No address in the log: nothing personal beyond an inquiry id (issue 5).
             logger.warning("inquiry refused: rate limit")
             _count, period = settings.INQUIRY_RATE_LIMIT
-            response = render(request, "429.html", status=429)
+            response = render(request, "429.html", {"kept": self._kept(request)}, status=429)
             response["Retry-After"] = str(period)
             return response
         form = self.get_form()
@@ -63,6 +63,15 @@ class InquiryCreateView(FormView):
         if form.is_valid():
             return self.form_valid(form)
         return self.form_invalid(form)
+
+    def _kept(self, request):
+        """What the traveller typed, to show back on the 429 page: refused, but not lost."""
+        form = self.get_form()
+        return [
+            (form.fields[name].label, request.POST[name][:MESSAGE_MAX_LENGTH])
+            for name in TRAVELLER_FIELDS
+            if request.POST.get(name, "").strip()
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

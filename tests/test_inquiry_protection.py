@@ -146,6 +146,18 @@ def test_rate_limit_returns_a_429_page_in_the_site_style(client, settings):
     assert Inquiry.objects.count() == 2
 
 
+def test_rate_limited_traveller_gets_back_what_they_typed_escaped(client, settings):
+    settings.INQUIRY_RATE_LIMIT = (1, 3600)
+    _post(client)
+    message = "We are <b>four</b> and want the 3-day route in May."
+    response = client.post(CONTACT, inquiry_post_data(message=message, name="Kiri Tane"))
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "What you wrote, so that nothing is lost" in body
+    assert "Kiri Tane" in body
+    assert "We are &lt;b&gt;four&lt;/b&gt; and want the 3-day route in May." in body
+
+
 def test_rate_limit_off_lets_every_request_through(client, settings):
     settings.INQUIRY_RATE_LIMIT = None
     for _ in range(12):
