@@ -25,6 +25,10 @@ class DegradingRedisCache(RedisCache):
         super().__init__(server, params)
         self._paused_until = 0.0
 
+    def is_degraded(self):
+        """True while this process is serving without Redis after an error."""
+        return time.monotonic() < self._paused_until
+
     def ping(self):
         """True when Redis answers now; raises nothing."""
         try:

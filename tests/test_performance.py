@@ -386,3 +386,28 @@ def test_made_up_query_strings_do_not_fill_the_cache(client, settings):
         assert client.get(f"/treks/?page={n}{'9' * 6}").status_code == 200  # not stored
 
     assert len(cache._cache) == stored + 1  # the one "destination not understood" variant
+
+
+def test_a_bump_made_while_the_cache_is_down_is_written_when_it_is_back(monkeypatch):
+    from treks import caching
+
+    before = caching.catalogue_version()
+    # Redis is down: the degrading cache drops writes without raising.
+    monkeypatch.setattr(caching, "_cache_is_degraded", lambda: True)
+    monkeypatch.setattr(caching.cache, "set", lambda *args, **kwargs: None)
+    caching.bump_catalogue_version()
+    assert caching._bump_pending
+
+    monkeypatch.undo()  # the cache is back
+    after = caching.catalogue_version()
+
+    assert after != before
+    assert not caching._bump_pending
+
+
+def test_no_version_and_so_no_caching_while_the_cache_is_down(monkeypatch):
+    from treks import caching
+
+    monkeypatch.setattr(caching, "_cache_is_degraded", lambda: True)
+    monkeypatch.setattr(caching.cache, "get", lambda *args, **kwargs: None)
+    assert caching.catalogue_version() is None

@@ -36,10 +36,28 @@ def clear_local_cache():
     _local.clear()
 
 
+def _cache_is_degraded():
+    """True while a degrading cache (operator_site.cache, Redis) is serving without its server."""
+    is_degraded = getattr(cache, "is_degraded", None)
+    return bool(is_degraded and is_degraded())
+
+
+# A bump this process could not write (the cache was down): written as soon as it is back, so
+# an edit made during the outage does not leave pages cached before it in place for a day.
+_bump_pending = False
+
+
 def catalogue_version():
-    """The catalogue version: when the catalogue last changed, in ns since the epoch (a string)."""
+    """The catalogue version: when the catalogue last changed, in ns since the epoch (a string);
+    None when the cache is unavailable, and then nothing is cached."""
+    global _bump_pending
+    if _bump_pending and not _cache_is_degraded():
+        _bump_pending = False
+        _set_new_version()
     try:
         version = cache.get(VERSION_KEY)
+        if version is None and _cache_is_degraded():
+            return None
         if version is None:
             version = str(time.time_ns())
             # add(): if another worker created one meanwhile, theirs wins.
@@ -62,10 +80,16 @@ def bump_catalogue_version():
 
 
 def _set_new_version():
+    global _bump_pending
     try:
         cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
     except Exception:
         logger.warning("cache unavailable; catalogue version not bumped", exc_info=True)
+        _bump_pending = True
+        return
+    if _cache_is_degraded():  # the degrading cache dropped the write without raising
+        logger.warning("cache unavailable; catalogue version bump kept for when it is back")
+        _bump_pending = True
 
 
 # What cached HTML is made from besides the catalogue: code, templates and the static files
