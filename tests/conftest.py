@@ -58,3 +58,7 @@ def _empty_cache():
         cache.clear()
     # Each process's small in-memory copy in front of the shared cache (treks.caching).
     clear_local_cache()
+    # And its rendered fresh request forms (inquiries.templatetags.inquiry_tags).
+    from inquiries.templatetags.inquiry_tags import clear_form_cache
+
+    clear_form_cache()

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from inquiries.forms import InquiryForm
 from inquiries.models import Inquiry
 from tests.factories import inquiry_post_data, make_trek, make_walk
 
@@ -233,6 +234,25 @@ def test_request_form_adds_no_query_to_the_trek_page(rf):
         html = template.render(Context({"trek": trek, "request": request}))
     assert 'name="form_token"' in html and 'max="9"' in html
     assert len(queries) == 0, [q["sql"] for q in queries]
+
+
+def test_fresh_form_from_the_process_copy_is_what_crispy_renders_with_its_own_token():
+    from crispy_forms.utils import render_crispy_form
+
+    from inquiries.templatetags.inquiry_tags import fresh_form_html
+
+    trek = make_trek(group_size_max=9)
+    first, second = InquiryForm(trek=trek), InquiryForm(trek=trek)
+
+    first_html, second_html = fresh_form_html(first), fresh_form_html(second)
+
+    assert first_html == render_crispy_form(first, helper=first.helper)
+    assert second_html == render_crispy_form(second, helper=second.helper)
+    assert first.initial["form_token"] != second.initial["form_token"]
+    assert first.initial["form_token"] in first_html
+    assert first.initial["form_token"] not in second_html
+    smaller = InquiryForm(trek=make_trek(group_size_max=4))
+    assert 'max="4"' in fresh_form_html(smaller)
 
 
 def test_trek_page_with_the_form_keeps_its_query_count(client):

@@ -147,3 +147,17 @@ def test_query_count_is_the_same_with_3_or_30_stages(client):
     long_count = _count_queries(client, long.get_absolute_url())
     assert short_count == long_count
     assert long_count <= 8
+
+
+def test_itinerary_and_charts_escape_what_staff_typed(client):
+    trek = make_trek()
+    odd = make_place(name="Abra <Huayllaccasa> & co")
+    make_stage(trek, title="Up to <the> pass", end_place=odd, description="Cold <b>", meals="B & L")
+
+    body = client.get(trek.get_absolute_url()).content.decode()
+
+    assert "<Huayllaccasa>" not in body and "<the>" not in body and "<b>" not in body
+    assert "Abra &lt;Huayllaccasa&gt; &amp; co" in body  # itinerary, profile, sketch, table
+    assert body.count("Abra &lt;Huayllaccasa&gt; &amp; co") >= 4
+    assert "Up to &lt;the&gt; pass" in body
+    assert "Meals: B &amp; L" in body

@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView
 from .caching import cached, catalogue_version, rendered_per_visitor, shared_page
 from .charts import elevation_profile, route_sketch
 from .forms import TrekFilterForm
+from .html import itinerary_html, profile_points_html, profile_rows_html, sketch_places_html
 from .models import Destination, ItineraryStage, TravelStyle, Trek
 from .rendering import ASIDE_MARKER, render_block
 from .seo import trek_json_ld
@@ -244,13 +245,17 @@ class TrekDetailView(DetailView):
         alternatives = list(trek.alternatives.all())
         photos = list(trek.images.all())
         site_root = f"{self.request.scheme}://{self.request.get_host()}"
+        profile, sketch = elevation_profile(stages), route_sketch(stages)
         data = {
             "trek": trek,
             "stages": stages,
-            "days": _group_by_day(stages),
+            "itinerary_html": itinerary_html(_group_by_day(stages)),
             "facts": facts,
-            "profile": elevation_profile(stages),
-            "sketch": route_sketch(stages),
+            "profile": profile,
+            "profile_points_html": profile_points_html(profile.points) if profile else "",
+            "profile_rows_html": profile_rows_html(profile.points) if profile else "",
+            "sketch": sketch,
+            "sketch_places_html": sketch_places_html(sketch.places) if sketch else "",
             "comparison": [(trek, facts)] + [(alt, alt.facts) for alt in alternatives],
             "alternatives": alternatives,
             "cover": photos[0] if photos else None,

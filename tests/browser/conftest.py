@@ -86,6 +86,9 @@ def open_page(chromium, live_server, request):
         context = chromium.new_context(
             viewport={"width": width, "height": 900},
             java_script_enabled=javascript,
+            # Fixed, so that keyboard input into date fields (month/day/year) is the same
+            # whatever the machine's language.
+            locale="en-US",
             base_url=live_server.url,
         )
         contexts.append(context)
