@@ -29,6 +29,9 @@ CHROME_FLAGS = (
 )
 
 
+LIGHTHOUSE_ATTEMPTS = 3
+
+
 def lighthouse(url, report_path):
     """Category scores (0-100) and the failing audits of one Lighthouse run."""
     command = [
@@ -41,7 +44,17 @@ def lighthouse(url, report_path):
         "--quiet",
     ]
     env = {**os.environ, "CHROME_PATH": CHROME}
-    subprocess.run(command, env=env, check=True, timeout=300)  # noqa: S603
+    # Lighthouse now and then fails to record a page load on a busy machine ("NO_NAVSTART",
+    # "Something went wrong with recording the trace"): that is the tool, not the page, so a
+    # run that errors is tried again; scores are only ever taken from a run that completed.
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        try:
+            subprocess.run(command, env=env, check=True, timeout=300)  # noqa: S603
+            break
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            if attempt == LIGHTHOUSE_ATTEMPTS:
+                raise
+            print(f"lighthouse failed on {url} (attempt {attempt}); trying again", flush=True)
     report = json.loads(Path(report_path).read_text())
     scores = {key: round(report["categories"][key]["score"] * 100) for key in CATEGORIES}
     failing = {}
