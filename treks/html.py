@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from .templatetags.trek_tags import km, metres
+from .templatetags.trek_tags import coord, km, metres
 
 
 def _place(place):
@@ -96,10 +96,6 @@ def itinerary_html(days):
     )
 
 
-def _coord(value):
-    return f"{float(value):.1f}"
-
-
 def profile_points_html(points):
     """The elevation profile's dots, each with its tooltip (SVG <title>)."""
     return format_html_join(
@@ -108,8 +104,8 @@ def profile_points_html(points):
         'stroke-width="2" data-km="{}" data-altitude="{}"><title>{}: {} m, km {}</title></circle>',
         (
             (
-                _coord(p.x),
-                _coord(p.y),
+                coord(p.x),
+                coord(p.y),
                 km(p.km),
                 p.altitude_m,
                 p.place_name,
@@ -135,8 +131,8 @@ def sketch_places_html(places):
     a thin leader line back to the dot."""
     parts = []
     for place in places:
-        x, y = _coord(place.x), _coord(place.y)
-        label_x, label_y = _coord(place.label_x), _coord(place.label_y)
+        x, y = coord(place.x), coord(place.y)
+        label_x, label_y = coord(place.label_x), coord(place.label_y)
         leader = (
             format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#8a958f" stroke-width="1"/>',
