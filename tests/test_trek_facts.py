@@ -1,14 +1,18 @@
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import make_place, make_stage, make_trek, make_walk
+from treks.models import Trek, TrekSummary
+from treks.views import with_summary
 
 pytestmark = pytest.mark.django_db
 
 
-def test_facts_add_up_the_walking_stages():
+def _three_day_trek():
+    """Bus, two walks (one over a pass) and a train: (trek, the pass)."""
     trek = make_trek()
     low = make_place(altitude_m=2900)
     high = make_place(altitude_m=4400)
@@ -53,6 +57,11 @@ def test_facts_add_up_the_walking_stages():
         distance_km=Decimal("40"),
         hours=Decimal("2"),
     )
+    return trek, pass_
+
+
+def test_facts_add_up_the_walking_stages():
+    trek, pass_ = _three_day_trek()
     facts = trek.facts
     assert facts.days == 3
     assert facts.walking_days == 2
@@ -62,6 +71,21 @@ def test_facts_add_up_the_walking_stages():
     assert facts.descent_m == 1800
     assert facts.highest_place == pass_
     assert facts.max_altitude_m == 4700
+
+
+def test_the_database_sums_the_same_figures_as_the_facts():
+    """Alternatives in the comparison table are summed in SQL (`with_summary`), not from their
+    stages: both ways must give the same figures, for every fixture trek and the edge cases."""
+    call_command("loaddata", "catalogue", verbosity=0)
+    _three_day_trek()
+    make_trek(name="No stages yet")
+    treks = with_summary(Trek.objects.all())
+    assert treks.count() == 6
+    for trek in treks:
+        summary, facts = TrekSummary.from_annotations(trek), trek.facts
+        assert summary == TrekSummary(
+            facts.days, facts.walking_days, facts.walking_distance_km, facts.max_altitude_m
+        ), trek.name
 
 
 def test_trek_without_stages_has_empty_facts():

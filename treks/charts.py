@@ -157,6 +157,20 @@ def _overlap_area(a, b):
     return width * height if width > 0 and height > 0 else 0.0
 
 
+def _covered_area(box, taken):
+    """The sum of `_overlap_area(box, t)` over `taken`, written out: it runs for every spot tried
+    for every label, which made it most of the cost of drawing the sketch."""
+    left, top, right, bottom = box
+    area = 0.0
+    for t_left, t_top, t_right, t_bottom in taken:
+        width = (right if right < t_right else t_right) - (left if left > t_left else t_left)
+        if width > 0:
+            height = (bottom if bottom < t_bottom else t_bottom) - (top if top > t_top else t_top)
+            if height > 0:
+                area += width * height
+    return area
+
+
 def _outside_area(box):
     inner = (2, 2, SKETCH_WIDTH - 2, SKETCH_HEIGHT - 2)
     full = (box[2] - box[0]) * (box[3] - box[1])
@@ -179,7 +193,7 @@ def _place_labels(dots):
             anchor = "start" if dx > 0 else "end"
             lx, ly = x + dx, y + dy * LABEL_HEIGHT
             box = _label_box(lx, ly, anchor, text)
-            cost = sum(_overlap_area(box, t) for t in taken) + 4 * _outside_area(box)
+            cost = _covered_area(box, taken) + 4 * _outside_area(box)
             # Prefer spots near the dot when costs tie.
             key = (cost, rank)
             if best is None or key < best[0]:
@@ -210,11 +224,12 @@ def route_sketch(stages):
     """The stages' places projected onto a flat frame (equirectangular: fine over 100 km)."""
     if not stages:
         return None
-    chain = []
+    chain = {}  # pk -> place, in route order
     for stage in stages:
         for place in (stage.start_place, stage.highest_place, stage.end_place):
-            if place is not None and place not in chain:
-                chain.append(place)
+            if place is not None:
+                chain.setdefault(place.pk, place)
+    chain = list(chain.values())
     if len(chain) < 2:
         return None
     mean_lat = math.radians(sum(float(p.latitude) for p in chain) / len(chain))
@@ -229,17 +244,18 @@ def route_sketch(stages):
     raw = {place.pk: project(place) for place in chain}
     xs = [x for x, _ in raw.values()]
     ys = [y for _, y in raw.values()]
+    min_x, min_y = min(xs), min(ys)
     scale = min(
-        (SKETCH_WIDTH - 2 * SKETCH_PADDING) / max(max(xs) - min(xs), 1.0),
-        (SKETCH_HEIGHT - 2 * SKETCH_PADDING) / max(max(ys) - min(ys), 1.0),
+        (SKETCH_WIDTH - 2 * SKETCH_PADDING) / max(max(xs) - min_x, 1.0),
+        (SKETCH_HEIGHT - 2 * SKETCH_PADDING) / max(max(ys) - min_y, 1.0),
     )
     # Centre the drawing in the frame.
-    off_x = (SKETCH_WIDTH - (max(xs) - min(xs)) * scale) / 2
-    off_y = (SKETCH_HEIGHT - (max(ys) - min(ys)) * scale) / 2
+    off_x = (SKETCH_WIDTH - (max(xs) - min_x) * scale) / 2
+    off_y = (SKETCH_HEIGHT - (max(ys) - min_y) * scale) / 2
 
     def to_frame(pk):
         x, y = raw[pk]
-        return (off_x + (x - min(xs)) * scale, off_y + (y - min(ys)) * scale)
+        return (off_x + (x - min_x) * scale, off_y + (y - min_y) * scale)
 
     places = _place_labels([(place.name, place.altitude_m, *to_frame(place.pk)) for place in chain])
     legs = []

@@ -487,6 +487,26 @@ class TrekFacts:
         )
 
 
+@dataclass(frozen=True)
+class TrekSummary:
+    """The figures a comparison of treks shows, with TrekFacts' names, for a trek annotated by
+    `treks.views.with_summary` (the database adds them up instead of loading the stages)."""
+
+    days: int
+    walking_days: int
+    walking_distance_km: Decimal
+    max_altitude_m: int | None
+
+    @classmethod
+    def from_annotations(cls, trek):
+        return cls(
+            days=trek.days_total,
+            walking_days=trek.walking_days,
+            walking_distance_km=Decimal(trek.walking_km),
+            max_altitude_m=trek.max_altitude or None,
+        )
+
+
 class TrekImage(models.Model):
     trek = models.ForeignKey(
         Trek, on_delete=models.CASCADE, related_name="images", verbose_name=_("trek")

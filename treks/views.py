@@ -1,10 +1,11 @@
 import hashlib
 import logging
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Max, Prefetch, Q, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -21,7 +22,7 @@ from .caching import cached, catalogue_version, rendered_per_visitor, shared_pag
 from .charts import elevation_profile, route_sketch
 from .forms import TrekFilterForm
 from .html import itinerary_html, profile_points_html, profile_rows_html, sketch_places_html
-from .models import Destination, ItineraryStage, TravelStyle, Trek
+from .models import Destination, ItineraryStage, TravelStyle, Trek, TrekSummary
 from .rendering import ASIDE_MARKER, render_block
 from .seo import trek_json_ld
 
@@ -73,6 +74,17 @@ def with_sort_keys(treks):
         top_end=Coalesce(Max("stages__end_place__altitude_m", filter=walk), 0),
         top_pass=Coalesce(Max("stages__highest_place__altitude_m", filter=walk), 0),
     ).annotate(max_altitude=Greatest("top_start", "top_end", "top_pass"))
+
+
+def with_summary(treks):
+    """`with_sort_keys` plus days on foot and walking distance: the comparison table's figures
+    (`TrekSummary`), summed by the database, so that a trek's alternatives need no stage rows
+    of their own. Stages' places are to-one joins: no stage is counted twice."""
+    walk = Q(stages__mode=ItineraryStage.Mode.WALK)
+    return with_sort_keys(treks).annotate(
+        walking_days=Count("stages__day", filter=walk, distinct=True),
+        walking_km=Coalesce(Sum("stages__distance_km", filter=walk), Decimal(0)),
+    )
 
 
 def breadcrumbs(*crumbs):
@@ -235,9 +247,11 @@ class TrekDetailView(DetailView):
             Prefetch(
                 "alternatives",
                 # Only what the comparison table and the links show.
-                queryset=Trek.objects.published()
-                .with_stages()
-                .only("name", "slug", "permits_required", "crowds", "popularity"),
+                queryset=with_summary(
+                    Trek.objects.published().only(
+                        "name", "slug", "permits_required", "crowds", "popularity"
+                    )
+                ),
             ),
         )
         stages = list(trek.stages.all())
@@ -256,7 +270,8 @@ class TrekDetailView(DetailView):
             "profile_rows_html": profile_rows_html(profile.points) if profile else "",
             "sketch": sketch,
             "sketch_places_html": sketch_places_html(sketch.places) if sketch else "",
-            "comparison": [(trek, facts)] + [(alt, alt.facts) for alt in alternatives],
+            "comparison": [(trek, facts)]
+            + [(alt, TrekSummary.from_annotations(alt)) for alt in alternatives],
             "alternatives": alternatives,
             "cover": photos[0] if photos else None,
             "gallery": photos[1:],
