@@ -23,3 +23,13 @@ errorlog = "-"
 # Load the app once in the master so workers share its memory pages and start fast.
 preload_app = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def pre_fork(server, worker):
+    """Workers keep their database connections between requests (CONN_MAX_AGE); a connection
+    the master opened while loading the app must not be inherited by them: SQLite forbids
+    using one connection in two processes, and two workers on one PostgreSQL socket would mix
+    their queries."""
+    from django.db import connections
+
+    connections.close_all()

@@ -190,6 +190,10 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "db.sqlite3",
             "OPTIONS": SQLITE_OPTIONS,
+            # Opening a SQLite connection (and setting WAL on it) costs about a millisecond:
+            # most of what /healthz does. Each gunicorn worker keeps its own; none is shared
+            # across the fork (gunicorn.conf.py closes the master's before forking).
+            "CONN_MAX_AGE": DATABASE_CONN_MAX_AGE,
             # Tests use a file too, not SQLite's shared in-memory database: that one locks
             # whole tables and ignores the busy timeout, so it cannot stand in for production
             # when several connections write at once.

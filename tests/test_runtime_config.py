@@ -1,7 +1,11 @@
 """Production configuration: a bad value stops the site at start naming the variable, and the
 production variables pass `check --deploy` with no warning."""
 
+import runpy
+
 import pytest
+from django.conf import settings
+from django.db import connection
 
 from tests.subprocesses import run_python
 
@@ -106,3 +110,17 @@ def test_redis_url_shares_cache_and_sessions(tmp_path):
         "operator_site.cache.DegradingRedisCache",
         "operator_site.sessions",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_keep_their_connection_but_never_inherit_the_masters():
+    """Each request reusing its worker's connection saves opening one (most of /healthz's
+    time on SQLite); gunicorn's pre_fork hook closes the master's so no two workers share one."""
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 60
+    hooks = runpy.run_path(str(settings.BASE_DIR / "operator_site" / "gunicorn.conf.py"))
+    connection.ensure_connection()
+    assert connection.connection is not None
+
+    hooks["pre_fork"](server=None, worker=None)
+
+    assert connection.connection is None
