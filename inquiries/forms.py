@@ -59,12 +59,18 @@ class InquiryForm(forms.ModelForm):
             "phone": _("With the country code, e.g. +44 7700 900123."),
         }
 
+    @staticmethod
+    def limits(trek):
+        """(largest group, today, latest date of travel) of a form about `trek` (or none): all
+        that makes one fresh form's HTML differ from another's, but for the form token."""
+        today = timezone.localdate()  # Cusco's today (TIME_ZONE is America/Lima)
+        max_people = trek.group_size_max if trek else MAX_GROUP_SIZE
+        return max_people, today, _years_later(today, MAX_YEARS_AHEAD)
+
     def __init__(self, *args, trek=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.trek = trek
-        self.max_people = trek.group_size_max if trek else MAX_GROUP_SIZE
-        self.today = timezone.localdate()  # Cusco's today (TIME_ZONE is America/Lima)
-        self.latest_date = _years_later(self.today, MAX_YEARS_AHEAD)
+        self.max_people, self.today, self.latest_date = self.limits(trek)
 
         date = self.fields["travel_date"]
         date.widget.attrs.update(min=self.today.isoformat(), max=self.latest_date.isoformat())

@@ -1,6 +1,7 @@
 """Double submits, bots, rate limits and the thank-you link: protection that never costs a
 person their request."""
 
+import re
 import time
 import uuid
 
@@ -56,6 +57,21 @@ def test_fresh_forms_get_different_tokens(client):
     first = client.get(CONTACT).context["inquiry_form"].initial["form_token"]
     second = client.get(CONTACT).context["inquiry_form"].initial["form_token"]
     assert first != second
+
+
+def _page_token(client, url):
+    html = client.get(url).content.decode()
+    return re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+
+
+def test_every_trek_page_view_gets_a_valid_token_of_its_own(client):
+    """The trek page's form is served from a per-process copy: only its token is new."""
+    url = make_trek().get_absolute_url()
+    first, second = _page_token(client, url), _page_token(client, url)
+    assert first != second
+    for token in (first, second):
+        _key, age = tokens.read_form_token(token)
+        assert 0 <= age < 60
 
 
 def test_honeypot_filled_gets_the_thank_you_page_and_stores_nothing(client, mailoutbox):
@@ -225,3 +241,26 @@ def test_trek_form_is_limited_like_the_contact_form(client, settings):
     url = reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
     assert client.post(url, inquiry_post_data()).status_code == 302
     assert client.post(url, inquiry_post_data()).status_code == 429
+
+
+def test_each_visitor_gets_the_request_form_with_a_csrf_token_of_their_own():
+    """The fresh form comes from a per-process copy: the first visitor's CSRF token must never
+    stay in it. Both visitors post with CSRF checks on, as browsers do."""
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    trek = make_trek()
+    ana, ben = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = {}
+    for visitor in (ana, ben):
+        html = visitor.get(trek.get_absolute_url()).content.decode()
+        form = html[html.index('<form class="inquiry-form"') :]
+        pages[visitor] = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+    for visitor, token in pages.items():
+        assert _unmask_cipher_token(token) == visitor.cookies["csrftoken"].value
+    assert _unmask_cipher_token(pages[ana]) != _unmask_cipher_token(pages[ben])
+    action = reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
+    response = ben.post(action, inquiry_post_data(csrfmiddlewaretoken=pages[ben]))
+    assert response.status_code == 302
+    assert Inquiry.objects.count() == 1

@@ -1,19 +1,28 @@
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from .. import tokens
 from ..forms import InquiryForm
 
 register = template.Library()
 
-# A fresh form is the same HTML for every visitor but for its form token: crispy renders it
-# field by field through a dozen templates, the costliest part of a trek page's aside. So each
-# process renders it once per language, group-size limit and day (the date field's min and max)
-# with a placeholder for the token, and each request puts its own token in. Bound forms (with
-# what a traveller typed, and errors) are always rendered in full.
+FORM_TEMPLATE = "inquiries/_form.html"
+
+# A fresh form is the same HTML for every visitor but for two tokens: the form token and the
+# CSRF token. Crispy renders it field by field through a dozen templates, the costliest part of
+# a trek page's aside. So each process renders the whole <form> once per language, address,
+# group-size limit and day (the date field's min and max) with placeholders for the tokens, and
+# each request puts its own tokens in. Bound forms (what a traveller typed, with errors) are
+# always rendered in full.
 _TOKEN_PLACEHOLDER = "inquiry-form-token-placeholder"  # noqa: S105 (not a secret)
+_CSRF_PLACEHOLDER = "inquiry-form-csrf-placeholder"
+# What {% csrf_token %} prints, with the placeholder for its value.
+_CSRF_INPUT = str(
+    format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', _CSRF_PLACEHOLDER)
+)
 _fresh_forms = {}
 
 
@@ -22,42 +31,76 @@ def clear_form_cache():
     _fresh_forms.clear()
 
 
-def fresh_form_html(form):
-    """The crispy HTML of the unbound `form`, from the per-process copy."""
+def _render(context, values):
+    """`inquiries/_form.html` in a context of its own, as an inclusion tag renders it: with the
+    page's CSRF token, unless `values` brings its own (the placeholder)."""
+    new_context = context.new(values)
+    if "csrf_token" not in values and context.get("csrf_token") is not None:
+        new_context["csrf_token"] = context.get("csrf_token")
+    return context.template.engine.get_template(FORM_TEMPLATE).render(new_context)
+
+
+def fresh_form_html(trek, token):
+    """The crispy HTML of an unbound form about `trek` with form token `token`, from the
+    per-process copy."""
     from crispy_forms.utils import render_crispy_form
 
-    key = (get_language(), form.max_people, form.today, form.latest_date)
+    key = ("fields", get_language(), *InquiryForm.limits(trek))
     html = _fresh_forms.get(key)
     if html is None:
-        # A form of its own, so that `form` never holds the placeholder.
-        blank = InquiryForm(trek=form.trek)
+        blank = InquiryForm(trek=trek)
         blank.initial["form_token"] = _TOKEN_PLACEHOLDER
-        html = render_crispy_form(blank, helper=blank.helper)
-        if len(_fresh_forms) >= 64:  # a day, a language and a size per entry: stays small
-            _fresh_forms.clear()
-        _fresh_forms[key] = html
-    token = escape(form.initial["form_token"])
-    return mark_safe(html.replace(_TOKEN_PLACEHOLDER, token, 1))  # noqa: S308 (escaped above)
+        html = _remember(key, render_crispy_form(blank, helper=blank.helper))
+    return mark_safe(html.replace(_TOKEN_PLACEHOLDER, escape(token), 1))  # noqa: S308 (escaped)
 
 
-@register.inclusion_tag("inquiries/_form.html", takes_context=True)
+def _remember(key, html):
+    if len(_fresh_forms) >= 128:  # a day, a language and a size per entry: stays small
+        _fresh_forms.clear()
+    _fresh_forms[key] = html
+    return html
+
+
+def _fresh_form(context, trek, action, token):
+    """The whole <form> of a fresh request form, from the per-process copy, with this request's
+    CSRF token (the visitor's CSRF cookie is set as {% csrf_token %} would set it)."""
+    key = ("form", get_language(), action, *InquiryForm.limits(trek))
+    html = _fresh_forms.get(key)
+    if html is None:
+        values = {"form": None, "trek": trek, "action": action, "request": context.get("request")}
+        values["form_html"] = fresh_form_html(trek, _TOKEN_PLACEHOLDER)
+        rendered = _render(context, {**values, "csrf_token": _CSRF_PLACEHOLDER})
+        if rendered.count(_CSRF_INPUT) != 1 or rendered.count(_TOKEN_PLACEHOLDER) != 1:
+            # A template that writes either token elsewhere: never share it, render in full.
+            return _render(context, {**values, "form_html": fresh_form_html(trek, token)})
+        html = _remember(key, rendered)
+    csrf_token = context.get("csrf_token")
+    if csrf_token and str(csrf_token) != "NOTPROVIDED":
+        csrf_input = _CSRF_INPUT.replace(_CSRF_PLACEHOLDER, escape(str(csrf_token)), 1)
+    else:  # no request, or no CSRF middleware: {% csrf_token %} prints nothing either
+        csrf_input = ""
+    html = html.replace(_CSRF_INPUT, csrf_input, 1).replace(_TOKEN_PLACEHOLDER, escape(token), 1)
+    return mark_safe(html)  # noqa: S308 (the copy is a rendered template; tokens escaped)
+
+
+@register.simple_tag(takes_context=True)
 def inquiry_form(context, trek=None):
     """The request form, for a trek page (`{% inquiry_form trek %}`) or the contact page.
 
-    Uses the bound form the view put in the context (after a POST with errors), else a fresh
-    one. Costs no database query: the trek is already loaded and the choices are fixed.
+    Uses the form the view put in the context (bound after a POST with errors: rendered in
+    full), else a fresh one from the per-process copy with new tokens: no form object is built
+    (that alone was a third of a cached trek page's time). Costs no database query: the trek
+    is already loaded and the choices are fixed.
     """
     form = context.get("inquiry_form")
-    if form is None or getattr(form, "trek", None) != trek:
-        form = InquiryForm(trek=trek)
+    if form is not None and getattr(form, "trek", None) != trek:
+        form = None
     if trek is not None:
         action = reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
     else:
         action = reverse("inquiries:contact")
-    return {
-        "form": form,
-        "form_html": None if form.is_bound else fresh_form_html(form),
-        "trek": trek,
-        "action": action,
-        "request": context.get("request"),
-    }
+    if form is None or not form.is_bound:
+        token = tokens.new_form_token() if form is None else form.initial["form_token"]
+        return _fresh_form(context, trek, action, token)
+    values = {"form": form, "form_html": None, "trek": trek, "action": action}
+    return _render(context, {**values, "request": context.get("request")})
