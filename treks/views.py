@@ -18,6 +18,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView
 
+from operator_site.compression import CompressedAround
+
 from .caching import cached, catalogue_version, rendered_per_visitor, shared_page
 from .charts import elevation_profile, route_sketch
 from .forms import TrekFilterForm
@@ -187,7 +189,10 @@ class TrekDetailView(DetailView):
         if not shell["html"]:  # this template cannot be shared: see build_shell
             return self.render_to_response(self.get_context_data(object=self.object))
         aside = render_block(template, "trek_aside", self.aside_context(shell["facts"]), request)
-        return HttpResponse(shell["html"].replace(ASIDE_MARKER, aside, 1))
+        response = HttpResponse(shell["html"].replace(ASIDE_MARKER, aside, 1))
+        # The shell around the aside, compressed once: a gzip response compresses the aside only.
+        response.compressed_around = shell["compressed"]
+        return response
 
     def build_shell(self, template):
         """The page for everyone, with a marker for the aside. If rendering it touched anything
@@ -207,7 +212,11 @@ class TrekDetailView(DetailView):
                 template.origin.template_name,
             )
             html = ""
-        return {"html": html, "facts": context["facts"]}
+        return {
+            "html": html,
+            "facts": context["facts"],
+            "compressed": CompressedAround.of(html, ASIDE_MARKER) if html else None,
+        }
 
     def aside_context(self, facts):
         """All that `{% block trek_aside %}` sees, besides the request and context processors:
