@@ -68,6 +68,10 @@ class CompressedAround:
             tail_deflated=_deflate(tail, LEVEL_AHEAD, last=True),
         )
 
+    def fill(self, filling):
+        """The page as bytes, with `filling` (a str) in the hole."""
+        return b"".join((self.head, filling.encode(), self.tail))
+
     def gzip(self, content, max_random_bytes):
         """`content` (bytes) compressed as gzip, if it is head + something + tail; else None."""
         if len(content) < len(self.head) + len(self.tail):

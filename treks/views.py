@@ -186,16 +186,18 @@ class TrekDetailView(DetailView):
         shell = cached(
             f"{key}:shell:{template.origin.template_name}", lambda: self.build_shell(template)
         )
-        if not shell["html"]:  # this template cannot be shared: see build_shell
+        page = shell["page"]
+        if page is None:  # this template cannot be shared: see build_shell
             return self.render_to_response(self.get_context_data(object=self.object))
         aside = render_block(template, "trek_aside", self.aside_context(shell["facts"]), request)
-        response = HttpResponse(shell["html"].replace(ASIDE_MARKER, aside, 1))
+        response = HttpResponse(page.fill(aside))
         # The shell around the aside, compressed once: a gzip response compresses the aside only.
-        response.compressed_around = shell["compressed"]
+        response.compressed_around = page
         return response
 
     def build_shell(self, template):
-        """The page for everyone, with a marker for the aside. If rendering it touched anything
+        """The page for everyone, as bytes before and after where the aside goes (each part
+        also gzipped, see `operator_site.compression`). If rendering it touched anything
         per visitor (a CSRF token, a CSP nonce) or the marker is missing (a template that no
         longer wraps its aside in `{% if trek_shell %}`), the shell is not shared: the page is
         then rendered whole for each request, which is slower but never leaks a token."""
@@ -212,11 +214,8 @@ class TrekDetailView(DetailView):
                 template.origin.template_name,
             )
             html = ""
-        return {
-            "html": html,
-            "facts": context["facts"],
-            "compressed": CompressedAround.of(html, ASIDE_MARKER) if html else None,
-        }
+        page = CompressedAround.of(html, ASIDE_MARKER) if html else None
+        return {"page": page, "facts": context["facts"]}
 
     def aside_context(self, facts):
         """All that `{% block trek_aside %}` sees, besides the request and context processors:
