@@ -2,6 +2,7 @@
 next to its field and stores nothing."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -284,3 +285,58 @@ def test_second_try_after_an_error_records_the_trek_page_as_source(client):
     trek = make_trek()
     client.post(_url(trek), inquiry_post_data(), HTTP_REFERER="http://testserver" + _url(trek))
     assert Inquiry.objects.get().source_url == "http://testserver" + trek.get_absolute_url()
+
+
+@pytest.fixture
+def form_template(settings, tmp_path):
+    """Put a changed copy of inquiries/_form.html in front of the app's: `form_template(extra)`
+    adds `extra` inside its <form>."""
+    from pathlib import Path
+
+    stock = (Path(settings.BASE_DIR) / "inquiries/templates/inquiries/_form.html").read_text()
+
+    def override(extra):
+        (tmp_path / "inquiries").mkdir(exist_ok=True)
+        changed = stock.replace("{% csrf_token %}", "{% csrf_token %}" + extra, 1)
+        (tmp_path / "inquiries" / "_form.html").write_text(changed)
+        engine = settings.TEMPLATES[0]
+        settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]
+
+    return override
+
+
+def test_the_shared_fresh_form_never_carries_one_visitors_data_to_another(
+    form_template, client, staff_client
+):
+    """The fresh form's copy is rendered without the request: a template that prints the user
+    or a CSP nonce in it shows them to nobody, rather than the first visitor's to everyone."""
+    form_template('<p class="who">{{ request.user.username }}|{{ request.csp_nonce }}</p>')
+    trek = make_trek()
+
+    staff_page = staff_client.get(trek.get_absolute_url()).content.decode()
+    public_page = client.get(trek.get_absolute_url()).content.decode()
+
+    assert '<p class="who">|</p>' in staff_page
+    assert '<p class="who">|</p>' in public_page
+
+
+def test_a_form_template_printing_the_csrf_token_twice_is_rendered_in_full(form_template):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    form_template('<meta name="csrf" content="{{ csrf_token }}">')
+    trek = make_trek()
+    for visitor in (Client(), Client()):
+        html = visitor.get(trek.get_absolute_url()).content.decode()
+        assert "placeholder" not in html
+        token = re.search(r'<meta name="csrf" content="([^"]+)">', html).group(1)
+        assert _unmask_cipher_token(token) == visitor.cookies["csrftoken"].value
+
+
+def test_each_treks_fresh_form_posts_to_its_own_trek(client):
+    """Two treks with the same group size share nothing but the form's fields."""
+    lares, salkantay = make_trek(group_size_max=12), make_trek(group_size_max=12)
+    for trek in (lares, salkantay, lares):
+        html = client.get(trek.get_absolute_url()).content.decode()
+        action = re.search(r'<form class="inquiry-form" method="post" action="([^"#]+)', html)
+        assert action.group(1) == reverse("inquiries:trek_request", kwargs={"slug": trek.slug})

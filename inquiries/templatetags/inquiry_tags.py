@@ -1,4 +1,5 @@
 from django import template
+from django.template import Context
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -15,8 +16,9 @@ FORM_TEMPLATE = "inquiries/_form.html"
 # CSRF token. Crispy renders it field by field through a dozen templates, the costliest part of
 # a trek page's aside. So each process renders the whole <form> once per language, address,
 # group-size limit and day (the date field's min and max) with placeholders for the tokens, and
-# each request puts its own tokens in. Bound forms (what a traveller typed, with errors) are
-# always rendered in full.
+# each request puts its own tokens in. That copy is rendered without the request (no user, no
+# CSP nonce, no context processor): nothing of one visitor can reach another. Bound forms (what
+# a traveller typed, with errors) are always rendered in full, with the request.
 _TOKEN_PLACEHOLDER = "inquiry-form-token-placeholder"  # noqa: S105 (not a secret)
 _CSRF_PLACEHOLDER = "inquiry-form-csrf-placeholder"
 # What {% csrf_token %} prints, with the placeholder for its value.
@@ -33,11 +35,18 @@ def clear_form_cache():
 
 def _render(context, values):
     """`inquiries/_form.html` in a context of its own, as an inclusion tag renders it: with the
-    page's CSRF token, unless `values` brings its own (the placeholder)."""
+    request and the page's CSRF token."""
     new_context = context.new(values)
-    if "csrf_token" not in values and context.get("csrf_token") is not None:
+    if context.get("csrf_token") is not None:
         new_context["csrf_token"] = context.get("csrf_token")
     return context.template.engine.get_template(FORM_TEMPLATE).render(new_context)
+
+
+def _render_for_everyone(context, values):
+    """`inquiries/_form.html` with `values` only: no request, user, nonce or other context
+    processor's data, so that the HTML can be shared."""
+    plain = Context(values, autoescape=context.autoescape, use_l10n=context.use_l10n)
+    return context.template.engine.get_template(FORM_TEMPLATE).render(plain)
 
 
 def fresh_form_html(trek, token):
@@ -67,12 +76,16 @@ def _fresh_form(context, trek, action, token):
     key = ("form", get_language(), action, *InquiryForm.limits(trek))
     html = _fresh_forms.get(key)
     if html is None:
-        values = {"form": None, "trek": trek, "action": action, "request": context.get("request")}
+        values = {"form": None, "trek": trek, "action": action}
         values["form_html"] = fresh_form_html(trek, _TOKEN_PLACEHOLDER)
-        rendered = _render(context, {**values, "csrf_token": _CSRF_PLACEHOLDER})
-        if rendered.count(_CSRF_INPUT) != 1 or rendered.count(_TOKEN_PLACEHOLDER) != 1:
-            # A template that writes either token elsewhere: never share it, render in full.
-            return _render(context, {**values, "form_html": fresh_form_html(trek, token)})
+        rendered = _render_for_everyone(context, {**values, "csrf_token": _CSRF_PLACEHOLDER})
+        if not (
+            rendered.count(_CSRF_PLACEHOLDER) == rendered.count(_CSRF_INPUT) == 1
+            and rendered.count(_TOKEN_PLACEHOLDER) == 1
+        ):
+            # A template that prints either token somewhere else too: render it in full.
+            values["form_html"] = fresh_form_html(trek, token)
+            return _render(context, {**values, "request": context.get("request")})
         html = _remember(key, rendered)
     csrf_token = context.get("csrf_token")
     if csrf_token and str(csrf_token) != "NOTPROVIDED":
