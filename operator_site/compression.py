@@ -1,4 +1,4 @@
-"""gzip for pages, and for pages whose most part is compressed ahead of time.
+"""gzip for pages, and for pages compressed ahead of time, whole or but for a hole.
 
 A trek page is a cached shell (40 KB, the same for everyone) with a small per-visitor part in
 it: the request form. Compressing the whole page on every request was a third of the time a
@@ -66,6 +66,18 @@ class CompressedAround:
             tail=tail,
             head_deflated=_deflate(head, LEVEL_AHEAD, last=False),
             tail_deflated=_deflate(tail, LEVEL_AHEAD, last=True),
+        )
+
+    @classmethod
+    def whole(cls, html):
+        """A page with no hole (a listing cached whole): all of it compressed ahead, and
+        `fill("")` gives it back."""
+        body = html.encode()
+        return cls(
+            head=body,
+            tail=b"",
+            head_deflated=_deflate(body, LEVEL_AHEAD, last=False),
+            tail_deflated=_deflate(b"", LEVEL_AHEAD, last=True),
         )
 
     def fill(self, filling):

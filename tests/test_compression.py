@@ -71,3 +71,37 @@ def test_a_cached_trek_page_gzipped_is_the_page_with_this_visitors_form(monkeypa
     assert without_tokens(page) == without_tokens(plain)
     assert page.count('name="csrfmiddlewaretoken"') == 1
     assert "<!-- trek_aside -->" not in page
+
+
+def test_a_page_with_no_hole_compressed_ahead_decompresses_to_the_page():
+    page = CompressedAround.whole(PAGE)
+    content = page.fill("")
+    assert content == PAGE.encode()
+    compressed = page.gzip(content, max_random_bytes=100)
+    assert gzip.decompress(compressed) == content
+    # Whatever follows the stored page is compressed per response; a changed page, not at all.
+    longer = content + b"<!-- added after the view -->"
+    assert gzip.decompress(page.gzip(longer, max_random_bytes=100)) == longer
+    assert page.gzip(content.replace(b"Lares", b"Ausangate", 1), max_random_bytes=100) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["home", "treks:list"])
+def test_listings_cached_whole_are_served_gzipped_from_their_stored_gzip(monkeypatch, url_name):
+    from django.urls import reverse
+
+    joined = []
+    real_gzip = CompressedAround.gzip
+    monkeypatch.setattr(
+        CompressedAround, "gzip", lambda self, *a: joined.append(real_gzip(self, *a)) or joined[-1]
+    )
+    make_walk(make_trek(name="Lares Trek"), 3)
+    visitor = Client()
+    plain = visitor.get(reverse(url_name)).content  # stores the page
+
+    response = visitor.get(reverse(url_name), headers={"accept-encoding": "gzip"})
+
+    assert response["Content-Encoding"] == "gzip"
+    assert joined == [response.content]
+    assert gzip.decompress(response.content) == plain
+    assert b"Lares Trek" in plain

@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
+from operator_site.compression import CompressedAround
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "treks:catalogue-version"
@@ -180,7 +182,12 @@ def shared_page(request, name, render, variant=""):
         html = response.rendered_content
         if response.status_code != 200 or rendered_per_visitor(request, csrf_before, html):
             return None  # not stored; this request gets its own response below
-        return html
+        # Stored as bytes with their gzip made once: responses need not compress it again.
+        return CompressedAround.whole(html)
 
-    html = cached(key, build)
-    return fresh["response"] if html is None else HttpResponse(html)
+    page = cached(key, build)
+    if page is None:
+        return fresh["response"]
+    response = HttpResponse(page.fill(""))
+    response.compressed_around = page
+    return response
