@@ -44,16 +44,22 @@ def test_plain_gzip_round_trips_with_a_padding_of_random_length():
     assert len({len(body) for body in bodies}) > 1  # BREACH: the length varies
 
 
-@pytest.mark.django_db
-def test_a_cached_trek_page_gzipped_is_the_page_with_this_visitors_form(monkeypatch):
-    joined = []
+@pytest.fixture
+def joined(monkeypatch):
+    """Every gzip body the middleware joined from parts compressed ahead, in order."""
+    bodies = []
     real_gzip = CompressedAround.gzip
 
     def spy(self, content, max_random_bytes):
-        joined.append(real_gzip(self, content, max_random_bytes))
-        return joined[-1]
+        bodies.append(real_gzip(self, content, max_random_bytes))
+        return bodies[-1]
 
     monkeypatch.setattr(CompressedAround, "gzip", spy)
+    return bodies
+
+
+@pytest.mark.django_db
+def test_a_cached_trek_page_gzipped_is_the_page_with_this_visitors_form(joined):
     trek = make_walk(make_trek(name="Lares Trek"), 3)
     url = trek.get_absolute_url()
     visitor = Client()
@@ -87,14 +93,9 @@ def test_a_page_with_no_hole_compressed_ahead_decompresses_to_the_page():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", ["home", "treks:list"])
-def test_listings_cached_whole_are_served_gzipped_from_their_stored_gzip(monkeypatch, url_name):
+def test_listings_cached_whole_are_served_gzipped_from_their_stored_gzip(joined, url_name):
     from django.urls import reverse
 
-    joined = []
-    real_gzip = CompressedAround.gzip
-    monkeypatch.setattr(
-        CompressedAround, "gzip", lambda self, *a: joined.append(real_gzip(self, *a)) or joined[-1]
-    )
     make_walk(make_trek(name="Lares Trek"), 3)
     visitor = Client()
     plain = visitor.get(reverse(url_name)).content  # stores the page

@@ -165,7 +165,6 @@ def shared_page(request, name, render, variant=""):
     never stored.
     """
     from django.contrib.messages import get_messages
-    from django.http import HttpResponse
     from django.utils.translation import get_language
 
     version = catalogue_version()
@@ -186,8 +185,4 @@ def shared_page(request, name, render, variant=""):
         return CompressedAround.whole(html)
 
     page = cached(key, build)
-    if page is None:
-        return fresh["response"]
-    response = HttpResponse(page.fill(""))
-    response.compressed_around = page
-    return response
+    return fresh["response"] if page is None else page.response()

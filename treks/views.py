@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db.models import Count, Max, Prefetch, Q, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce, Greatest
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
@@ -190,10 +190,8 @@ class TrekDetailView(DetailView):
         if page is None:  # this template cannot be shared: see build_shell
             return self.render_to_response(self.get_context_data(object=self.object))
         aside = render_block(template, "trek_aside", self.aside_context(shell["facts"]), request)
-        response = HttpResponse(page.fill(aside))
         # The shell around the aside, compressed once: a gzip response compresses the aside only.
-        response.compressed_around = page
-        return response
+        return page.response(aside)
 
     def build_shell(self, template):
         """The page for everyone, as bytes before and after where the aside goes (each part

@@ -87,9 +87,9 @@ def _fresh_form(context, trek, action, token):
             values["form_html"] = fresh_form_html(trek, token)
             return _render(context, {**values, "request": context.get("request")})
         html = _remember(key, rendered)
-    csrf_token = context.get("csrf_token")
-    if csrf_token and str(csrf_token) != "NOTPROVIDED":
-        csrf_input = _CSRF_INPUT.replace(_CSRF_PLACEHOLDER, escape(str(csrf_token)), 1)
+    csrf = str(context.get("csrf_token") or "")
+    if csrf and csrf != "NOTPROVIDED":
+        csrf_input = _CSRF_INPUT.replace(_CSRF_PLACEHOLDER, escape(csrf), 1)
     else:  # no request, or no CSRF middleware: {% csrf_token %} prints nothing either
         csrf_input = ""
     html = html.replace(_CSRF_INPUT, csrf_input, 1).replace(_TOKEN_PLACEHOLDER, escape(token), 1)
