@@ -1,6 +1,5 @@
 import pytest
 from django.core.cache import cache
-
 from treks.caching import clear_local_cache
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 from django.test import Client
-
 from operator_site.compression import CompressedAround, gzip_compress
+
 from tests.factories import make_trek, make_walk
 
 HOLE = "<!-- hole -->"
