@@ -88,7 +88,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 # Requests/s, latency, SQL queries, bytes and memory of the production stack, from one run
-# (Debian's wrk against 127.0.0.1 only); exits non-zero when a target of issue 6 is missed.
+# (Debian's wrk against 127.0.0.1 only); exits non-zero when a target of issues 6 and 11 is missed.
 bench: install
 	$(BIN)/python -m operator_site.measure.bench $(BENCH_ARGS)
 

@@ -47,13 +47,29 @@ def test_stored_listings_are_served_gzipped(url_name):
     assert b"Lares Trek" in plain
 
 
-def test_gzip_bodies_have_a_padding_of_random_length():
+def test_pages_with_tokens_get_a_gzip_padding_of_random_length():
     trek = make_walk(make_trek(name="Lares Trek"), 3)
     visitor = Client()
-    visitor.get(reverse("home"))
+    visitor.get(trek.get_absolute_url())
     bodies = [
-        visitor.get(reverse("home"), headers={"accept-encoding": "gzip"}).content for _ in range(20)
+        visitor.get(trek.get_absolute_url(), headers={"accept-encoding": "gzip"}).content
+        for _ in range(20)
     ]
-    assert len({gzip.decompress(body) for body in bodies}) == 1
+    assert all(b"Lares Trek" in gzip.decompress(body) for body in bodies)
     assert len({len(body) for body in bodies}) > 1  # BREACH: the length varies
-    assert trek.name.encode() in gzip.decompress(bodies[0])
+
+
+def test_a_page_with_no_token_is_sent_as_the_same_stored_gzip_to_everyone():
+    make_walk(make_trek(name="Lares Trek"), 3)
+    bodies = {
+        Client().get(reverse("home"), headers={"accept-encoding": "gzip"}).content for _ in range(3)
+    }
+    assert len(bodies) == 1
+    assert b"Lares Trek" in gzip.decompress(bodies.pop())
+
+
+def test_other_responses_are_gzipped_by_djangos_middleware(client):
+    response = client.get("/no-such-page/", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 404
+    assert response["Content-Encoding"] == "gzip"
+    assert b"</html>" in gzip.decompress(response.content)
