@@ -245,7 +245,7 @@ def test_trek_form_is_limited_like_the_contact_form(client, settings):
 
 
 def test_each_visitor_gets_the_request_form_with_a_csrf_token_of_their_own():
-    """The fresh form comes from a per-process copy: the first visitor's CSRF token must never
+    """The trek page is stored once for everyone: the first visitor's CSRF token must never
     stay in it. Both visitors post with CSRF checks on, as browsers do."""
     from django.middleware.csrf import _unmask_cipher_token
     from django.test import Client
