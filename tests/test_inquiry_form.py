@@ -360,3 +360,104 @@ def test_each_treks_fresh_form_posts_to_its_own_trek(client):
         html = client.get(trek.get_absolute_url()).content.decode()
         action = re.search(r'<form class="inquiry-form" method="post" action="([^"#]+)', html)
         assert action.group(1) == reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
+
+
+def test_zero_and_minus_one_people_get_the_same_one_message(client):
+    errors = [
+        client.post(_url(), inquiry_post_data(group_size=value)).context["inquiry_form"].errors
+        for value in ("0", "-1")
+    ]
+    assert errors[0]["group_size"] == errors[1]["group_size"] == ["A group is at least 1 person."]
+
+
+# --- The CSRF failure page keeps what was typed (issue 12, item 3) ----------------------------
+
+
+def test_csrf_failure_shows_back_what_was_typed_escaped(client):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(_url())  # the CSRF cookie; then the token in the form is stale or missing
+    data = inquiry_post_data(
+        name="Kiri <b>Tane</b>", message="We are four.\n<script>alert(1)</script>"
+    )
+    response = browser.post(_url(), {**data, "csrfmiddlewaretoken": "x" * 64})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "What you wrote, so that nothing is lost" in body
+    assert "Kiri &lt;b&gt;Tane&lt;/b&gt;" in body
+    assert "We are four.<br>&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<script>alert(1)</script>" not in body
+    assert "no-store" in response.headers["Cache-Control"]
+    assert Inquiry.objects.count() == 0
+
+
+def test_csrf_failure_without_a_cookie_shows_back_what_was_typed(client):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(_url(), inquiry_post_data(name="Kiri Tane"))
+    assert response.status_code == 403
+    assert "Kiri Tane" in response.content.decode()
+
+
+def test_csrf_failure_from_another_site_shows_nothing_back(client, settings):
+    """A POST from another site must not be able to put its text on our pages."""
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        _url(),
+        inquiry_post_data(name="Call +1 900 555 0100 for your refund"),
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "We could not accept this form" in body
+    assert "refund" not in body
+
+
+def test_csrf_failure_never_shows_back_another_forms_fields(client, django_user_model):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/admin/login/", {"username": "staff", "password": "hunter2-secret"}
+    )
+    assert response.status_code == 403
+    assert "hunter2-secret" not in response.content.decode()
+
+
+# --- Database unwritable: a 503 that keeps what was typed (issue 12, item 2) -------------------
+
+
+READ_ONLY = {
+    "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
+    "postgresql": ("SET default_transaction_read_only = on", "RESET default_transaction_read_only"),
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("trek_page", [False, True])
+def test_database_refusing_writes_gives_a_503_with_everything_typed(client, trek_page):
+    """The database answers but refuses every write (here: put in read-only mode for real;
+    tests/test_full_disk.py fills a real disk)."""
+    url = _url(make_trek(name="Lares Trek")) if trek_page else _url()
+    data = inquiry_post_data(name="Kiri <Tane>", message="Four of us.\nIn May?")
+    on, off = READ_ONLY[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(on)
+    try:
+        response = client.post(url, data)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(off)
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "We could not save your request just now" in body
+    assert "Kiri &lt;Tane&gt;" in body
+    assert "Four of us.<br>In May?" in body
+    assert "ana@example.com" in body and "+51 984 123456" in body
+    assert "+51 914 939913" in body  # the operator's phone
+    assert 'href="https://wa.me/51914939913"' in body  # and WhatsApp
+    assert "readonly" not in body and "read-only transaction" not in body
+    assert response["Retry-After"] == "300"
+    assert "no-store" in response.headers["Cache-Control"]
+    assert Inquiry.objects.count() == 0
