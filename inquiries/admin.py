@@ -346,7 +346,9 @@ class InquiryAdmin(admin.ModelAdmin):
         end = _parse_date(request.GET.get("end")) or today
         if end < start:
             start, end = end, start
-        rows = Inquiry.objects.filter(received_at__date__gte=start, received_at__date__lte=end)
+        rows = Inquiry.objects.not_spam().filter(
+            received_at__date__gte=start, received_at__date__lte=end
+        )
         sources = dict(Inquiry.LeadSource.choices)
         by_source = [
             {"label": sources.get(row["lead_source"], row["lead_source"]), **row}

@@ -223,7 +223,10 @@ class Inquiry(models.Model):
 
     @property
     def notification_done(self):
-        return self.staff_notified_at is not None and self.confirmation_sent_at is not None
+        """Staff were told, and the traveller was either told or is not owed it."""
+        return self.staff_notified_at is not None and (
+            self.confirmation_sent_at is not None or bool(self.confirmation_withheld)
+        )
 
 
 class ConfirmationCount(models.Model):

@@ -196,6 +196,7 @@ def test_summary_counts_by_lead_source_and_trek_in_a_period(staff_client):
     make_inquiry(trek=lares, lead_source="tripadvisor", status=Inquiry.Status.WON)
     make_inquiry(lead_source="friend")
     make_inquiry(lead_source="friend", received_at=now - datetime.timedelta(days=90))
+    make_inquiry(trek=lares, lead_source="tripadvisor", spam_reason=Inquiry.SpamReason.HONEYPOT)
     response = staff_client.get(reverse("admin:inquiries_inquiry_summary"))
     assert response.status_code == 200
     by_source = {r["lead_source"]: (r["total"], r["won"]) for r in response.context["by_source"]}
@@ -443,3 +444,15 @@ def test_purge_refuses_zero_days():
     with pytest.raises(CommandError):
         call_command("purge_suspected_spam", "--days", "0")
     assert Inquiry.objects.count() == 1
+
+
+def test_a_request_whose_confirmation_was_withheld_counts_as_e_mailed(staff_client):
+    make_inquiry(
+        name="Capped Address",
+        staff_notified_at=timezone.now(),
+        confirmation_withheld=Inquiry.ConfirmationWithheld.DAILY_LIMIT,
+    )
+    pending = _changelist(staff_client, emails="pending").context["cl"].result_list
+    assert list(pending) == []
+    row = _changelist(staff_client).content.decode()
+    assert 'alt="True"' in row
