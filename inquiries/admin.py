@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import itertools
 import re
 import unicodedata
 
@@ -57,7 +58,7 @@ def _csv_safe(value, *, column=None):
     text = "" if value is None else str(value)
     if column == "phone" and _PHONE_LIKE.fullmatch(text):
         return text
-    visible = text.lstrip("".join({c for c in text if _skippable(c)}))
+    visible = "".join(itertools.dropwhile(_skippable, text))
     if text[:1] in ("\t", "\r") or visible[:1] in ("=", "+", "-", "@"):
         return "'" + text
     return text
