@@ -100,3 +100,17 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return str(self.n)
+
+
+class Heartbeat(models.Model):
+    """One row that /healthz rewrites: the proof that the database takes writes (a disk that is
+    full or a database gone read-only still answers SELECT 1)."""
+
+    beat_at = models.DateTimeField(_("last written"))
+
+    class Meta:
+        verbose_name = _("health-check heartbeat")
+        verbose_name_plural = _("health-check heartbeats")
+
+    def __str__(self):
+        return f"heartbeat {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('operator_site', '0001_initial'),
+        ('operator_site', '0002_heartbeat'),
     ]
 
     operations = [
