@@ -255,6 +255,15 @@ else:
         }
     }
 
+# Fragments that are a pure function of their key (the fresh request form's fields, see
+# inquiries/_form.html): each process keeps its own, as nothing in them is another worker's
+# business and rebuilding one costs a render. Not for anything a change must invalidate.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
+
 # --- Accounts ---------------------------------------------------------------------------------
 
 # django-axes counts failed staff logins in the database, which every app server shares, and

@@ -59,3 +59,6 @@ def _empty_cache():
                 client.delete(*keys)
     else:
         cache.clear()
+    from django.core.cache import caches
+
+    caches["fragments"].clear()

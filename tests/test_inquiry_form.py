@@ -457,3 +457,14 @@ def test_database_refusing_writes_gives_a_503_with_everything_typed(client, trek
     assert response["Retry-After"] == "300"
     assert "no-store" in response.headers["Cache-Control"]
     assert Inquiry.objects.count() == 0
+
+
+def test_the_fresh_forms_fields_are_shared_only_between_forms_that_are_alike(client):
+    """crispy's HTML of a fresh form is cached per language, trek, group size and day: a trek
+    for 4 never shows the fields of a trek for 9, nor the other way round."""
+    small, large = make_trek(group_size_max=4), make_trek(group_size_max=9)
+    for trek, other in ((small, large), (large, small), (small, large)):
+        html = client.get(trek.get_absolute_url()).content.decode()
+        assert f'max="{trek.group_size_max}"' in html
+        assert f'max="{other.group_size_max}"' not in html
+        assert f"Up to {trek.group_size_max} in one group." in html

@@ -1,5 +1,7 @@
 from django import template
+from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from .. import tokens
 from ..forms import InquiryForm
@@ -18,11 +20,24 @@ def inquiry_form(context, trek=None):
     the trek is already loaded and the choices are fixed.
     """
     form = context.get("inquiry_form")
+    fields_key = None
     if form is None or not form.is_bound or getattr(form, "trek", None) != trek:
-        token = context.get("form_token") or tokens.new_form_token()
-        form = InquiryForm(trek=trek, initial={"form_token": token})
+        marker = context.get("form_token")
+        form = InquiryForm(trek=trek, initial={"form_token": marker or tokens.new_form_token()})
+        if marker and "fragments" in settings.CACHES:
+            # All that makes a fresh form's fields differ, its token being a slot: crispy's
+            # HTML for them is cached under this key (_form.html), as crispy renders them
+            # through dozens of templates, a fifth of building a trek page.
+            fields_key = (get_language(), trek.pk if trek else 0, form.max_people, form.today)
+            fields_key = ":".join(map(str, (*fields_key, marker)))
     if trek is not None:
         action = reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
     else:
         action = reverse("inquiries:contact")
-    return {"form": form, "trek": trek, "action": action, "request": context.get("request")}
+    return {
+        "form": form,
+        "fields_key": fields_key,
+        "trek": trek,
+        "action": action,
+        "request": context.get("request"),
+    }
