@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
-export DATA_DIR PORT
+# Part of every cached page's key (operator_site.pagecache): the commit being served.
+RELEASE ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+export DATA_DIR PORT RELEASE
 
 .PHONY: run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css
 
@@ -27,7 +29,8 @@ $(DATA_DIR)/secret_key:
 run: install $(DATA_DIR)/secret_key
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py prepare_site
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
-	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
+	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	  exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
 
 dev: install
 	mkdir -p $(DATA_DIR)
@@ -85,7 +88,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 # Requests/s, latency, SQL queries, bytes and memory of the production stack, from one run
-# (Debian's wrk against 127.0.0.1 only); exits non-zero when a target of issue 6 is missed.
+# (Debian's wrk against 127.0.0.1 only); exits non-zero when a target of issues 6 and 11 is missed.
 bench: install
 	$(BIN)/python -m tools.measure.bench $(BENCH_ARGS)
 

@@ -64,6 +64,8 @@ def rate_limit_exceeded(request, scope="inquiry"):
         cache.set(key, 1, timeout=period)
         count = 1
     except Exception:
-        logger.warning("rate limit cache unavailable; letting the request through", exc_info=True)
+        count = None
+    if count is None:  # the cache is down (django-redis answers None then)
+        logger.warning("rate limit cache unavailable; letting the request through")
         return False
     return count > allowed

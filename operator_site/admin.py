@@ -1,13 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from treks.caching import bump_catalogue_version
-
 from .models import ContentPage
+from .pagecache import BumpOnActionsAdmin
 
 
 @admin.register(ContentPage)
-class ContentPageAdmin(admin.ModelAdmin):
+class ContentPageAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
     list_display = ["title", "slug", "is_published", "show_in_nav", "position", "updated_at"]
     list_editable = ["is_published", "show_in_nav", "position"]
     list_filter = ["is_published", "show_in_nav"]
@@ -28,11 +27,9 @@ class ContentPageAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected pages"))
     def publish(self, request, queryset):
         updated = queryset.update(is_published=True)
-        bump_catalogue_version()  # update() sends no post_save: cached menus must change too
         self.message_user(request, _("%(count)d pages published.") % {"count": updated})
 
     @admin.action(description=_("Unpublish the selected pages"))
     def unpublish(self, request, queryset):
         updated = queryset.update(is_published=False)
-        bump_catalogue_version()  # update() sends no post_save: cached menus must change too
         self.message_user(request, _("%(count)d pages unpublished.") % {"count": updated})

@@ -84,6 +84,24 @@ class ContentPage(models.Model):
         return self.nav_label or self.title
 
 
+class ContentVersion(models.Model):
+    """One row: the version of everything public pages are made of (catalogue, content pages).
+
+    `operator_site.pagecache` bumps it in the transaction of every change and keys cached pages
+    on it. It lives in the database, not in a cache, so that no bump can be lost: a cache that
+    was down, restarted or evicted the entry only holds a copy, refilled from here.
+    """
+
+    n = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content version")
+
+    def __str__(self):
+        return str(self.n)
+
+
 class Heartbeat(models.Model):
     """One row that /healthz rewrites: the proof that the database takes writes (a disk that is
     full or a database gone read-only still answers SELECT 1)."""

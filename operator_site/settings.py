@@ -116,7 +116,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which serves its own pre-compressed static files: this compresses pages.
     # BREACH: Django masks the CSRF token per response and pads compressed bodies at random.
-    "operator_site.middleware.FastGZipMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -212,7 +212,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Files under DATA_DIR on one machine; REDIS_URL (redis://127.0.0.1:6379/0) shares the cache,
 # the rate limits and the sessions between app servers. Redis is a help, not a need: when it is
-# down the cache misses (operator_site/cache.py), sessions fall back to the database, and
+# down the cache misses (django-redis, IGNORE_EXCEPTIONS), sessions fall back to the database, and
 # /healthz says so.
 REDIS_URL = env_str("REDIS_URL")
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX")
@@ -223,13 +223,17 @@ if REDIS_URL:
         )
     CACHES = {
         "default": {
-            "BACKEND": "operator_site.cache.DegradingRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {
+                # Fail open: with Redis away a read misses and a write is dropped.
+                "IGNORE_EXCEPTIONS": True,
+                # ...and this process leaves it alone for a few seconds (operator_site/cache.py).
+                "REDIS_CLIENT_CLASS": "operator_site.cache.PausingRedis",
                 # A Redis that does not answer must not hold a request for long.
-                "socket_connect_timeout": 0.5,
-                "socket_timeout": 0.5,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
             },
         }
     }
@@ -239,7 +243,7 @@ if REDIS_URL:
 else:
     # Files under DATA_DIR, not local memory: every gunicorn worker of `make run` must see the
     # same entries, or an admin save seen by one worker would leave the others serving stale
-    # trek pages (treks.caching keys pages on a version stored in this cache).
+    # trek pages for up to pagecache.VERSION_TIMEOUT (its copy of the content version).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -250,6 +254,15 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+
+# Fragments that are a pure function of their key (the fresh request form's fields, see
+# inquiries/_form.html): each process keeps its own, as nothing in them is another worker's
+# business and rebuilding one costs a render. Not for anything a change must invalidate.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -496,9 +509,13 @@ INQUIRY_SPAM_KEEP_DAYS = env_int("INQUIRY_SPAM_KEEP_DAYS", 30, minimum=1, maximu
 TRUSTED_PROXIES = _env_networks("TRUSTED_PROXIES")
 # Who gets the e-mail for each new request (the sales inbox).
 INQUIRY_NOTIFY_EMAILS = _env_emails("INQUIRY_NOTIFY_EMAILS", [DEFAULT_FROM_EMAIL])
-# The site's public address, for links in e-mails sent outside a request (the retry command).
+# The site's public address: canonical links, structured data, e-mails sent outside a request,
+# and the host part of every cached page's key (never the request's Host header).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}")
+# Which deploy this is (the git commit, `make run` passes it): part of every cached page's key,
+# so that pages rendered by older code are never served. Empty: the static manifest's hash.
+RELEASE = env_str("RELEASE")
 # A refused POST (no or stale CSRF token) gets a page in the site's style.
 CSRF_FAILURE_VIEW = "inquiries.views.csrf_failure"

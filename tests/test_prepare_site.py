@@ -89,3 +89,13 @@ def test_demo_pages_cover_what_travellers_ask_about():
         assert words in responsible
     for words in ("acclimatisation", "What to pack", "Seasons", "Documents"):
         assert words.lower() in before.lower()
+
+
+def test_every_start_bumps_the_content_version(capsys):
+    """Templates may have changed since the last start: no page stored before it is served."""
+    from operator_site import pagecache
+    from operator_site.models import ContentVersion
+
+    before = pagecache.content_version()
+    _prepare(capsys)
+    assert ContentVersion.objects.get().n > before

@@ -7,8 +7,9 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from operator_site.pagecache import BumpOnActionsAdmin
+
 from . import images
-from .caching import bump_catalogue_version
 from .models import Destination, ItineraryStage, Place, TravelStyle, Trek, TrekFAQ, TrekImage
 from .templatetags.trek_tags import km
 
@@ -84,7 +85,7 @@ class TrekFAQInline(admin.StackedInline):
 
 
 @admin.register(Trek)
-class TrekAdmin(admin.ModelAdmin):
+class TrekAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
     list_display = [
         "name",
         "is_published",
@@ -171,24 +172,22 @@ class TrekAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected treks"))
     def publish(self, request, queryset):
         updated = queryset.update(is_published=True, updated_at=timezone.now())
-        bump_catalogue_version()  # update() sends no post_save: cached pages must change too
         self.message_user(request, _("%(count)d treks published.") % {"count": updated})
 
     @admin.action(description=_("Unpublish the selected treks"))
     def unpublish(self, request, queryset):
         updated = queryset.update(is_published=False, updated_at=timezone.now())
-        bump_catalogue_version()  # update() sends no post_save: cached pages must change too
         self.message_user(request, _("%(count)d treks unpublished.") % {"count": updated})
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
     list_display = ["name", "altitude_m", "latitude", "longitude", "note"]
     search_fields = ["name", "note"]
     ordering = ["name"]
 
 
-class _CollectionAdmin(admin.ModelAdmin):
+class _CollectionAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "trek_count"]
     list_editable = ["position"]
     search_fields = ["name", "summary"]
@@ -213,7 +212,7 @@ class TravelStyleAdmin(_CollectionAdmin):
 
 
 @admin.register(ItineraryStage)
-class ItineraryStageAdmin(admin.ModelAdmin):
+class ItineraryStageAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
     list_display = ["trek", "day", "order", "mode", "title", "distance_km", "hours"]
     list_filter = ["trek", "mode"]
     list_select_related = ["trek"]
@@ -222,7 +221,7 @@ class ItineraryStageAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrekImage)
-class TrekImageAdmin(admin.ModelAdmin):
+class TrekImageAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
     form = TrekImageForm
     fields = ["trek", "preview", "image", "alt_text", "caption", "position"]
     readonly_fields = ["preview"]
@@ -238,7 +237,7 @@ class TrekImageAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrekFAQ)
-class TrekFAQAdmin(admin.ModelAdmin):
+class TrekFAQAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
     list_display = ["question", "trek", "position"]
     list_filter = ["trek"]
     list_select_related = ["trek"]
