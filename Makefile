@@ -21,7 +21,7 @@ install: $(BIN)/.installed
 
 # A secret key generated once, readable by its owner only, kept beside the database.
 $(DATA_DIR)/secret_key:
-	mkdir -p $(DATA_DIR)
+	mkdir -p -m 700 $(DATA_DIR)
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 run: install $(DATA_DIR)/secret_key
@@ -30,7 +30,7 @@ run: install $(DATA_DIR)/secret_key
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
 
 dev: install
-	mkdir -p $(DATA_DIR)
+	mkdir -p -m 700 $(DATA_DIR)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

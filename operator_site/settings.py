@@ -479,7 +479,10 @@ TRUSTED_PROXIES = _env_networks("TRUSTED_PROXIES")
 # Who gets the e-mail for each new request (the sales inbox).
 INQUIRY_NOTIFY_EMAILS = _env_emails("INQUIRY_NOTIFY_EMAILS", [DEFAULT_FROM_EMAIL])
 # The site's public address, for links in e-mails sent outside a request (the retry command).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, it is where `make run` serves: `PORT=8201 make run` puts :8201 in the e-mails' links.
+SITE_URL = (
+    env_str("SITE_URL") or f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1, maximum=65535)}"
+).rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}")
 # A refused POST (no or stale CSRF token) gets a page in the site's style.

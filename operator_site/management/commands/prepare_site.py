@@ -24,6 +24,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        # The database, the secret key and uploads live here: for the site's own user only.
+        # A front proxy serving /static/ and /media/ from here runs as that user too
+        # (docs/front-proxy.md).
+        settings.DATA_DIR.chmod(0o700)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.load_fixtures_into_empty_database()
