@@ -104,7 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before whitenoise so that static files get the same headers and size limits as pages.
+    # Before whitenoise so that static files get the same headers as pages.
     "operator_site.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Knows who is staff, reads public bodies before CSRF does: see operator_site/limits.py.
+    "operator_site.limits.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
@@ -387,6 +389,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_REQUEST_BYTES = env_int(
     "DJANGO_MAX_REQUEST_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024, maximum=1024 * 1024 * 1024
 )
+# ...but that only for signed-in staff in admin; any other request, the public forms included,
+# may send a body of 64 KB at most and no file (operator_site.limits).
+PUBLIC_MAX_REQUEST_BYTES = 64 * 1024
+# How long one read of a request body may wait for the client: a Content-Length larger than
+# what is sent ends in a 400 after this, well inside gunicorn's worker timeout.
+REQUEST_BODY_TIMEOUT = env_int("DJANGO_REQUEST_BODY_TIMEOUT", 10, minimum=1, maximum=25)
 
 # --- Logging ----------------------------------------------------------------------------------
 
