@@ -7,7 +7,7 @@ DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
 export DATA_DIR PORT
 
-.PHONY: run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css
+.PHONY: proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css
 
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -28,6 +28,11 @@ run: install $(DATA_DIR)/secret_key
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py prepare_site
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
+
+# The front proxy for production (docs/front-proxy.md): nginx with TLS on PROXY_PORT (8443)
+# before gunicorn on PORT, serving static/ and media/ from DATA_DIR. Run beside `make run`.
+proxy: install
+	$(BIN)/python tools/proxy/run.py
 
 dev: install
 	mkdir -p -m 700 $(DATA_DIR)
