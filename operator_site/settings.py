@@ -85,7 +85,8 @@ DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "var").resolve()
 # --- Applications -----------------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with staff's second factor (operator_site/second_factor.py).
+    "operator_site.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -97,6 +98,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "operator_site",
     "treks",
     "inquiries",
@@ -116,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Knows who is staff, reads public bodies before CSRF does: see operator_site/limits.py.
     "operator_site.limits.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -265,6 +271,10 @@ AXES_USERNAME_CALLABLE = "operator_site.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Masked in axes' log lines: no user name, address or browser in the logs.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
+
+# Staff's second factor (django-otp): always for superusers; for every staff account too when
+# this is on. Anyone who has set one up is asked for it anyway.
+STAFF_SECOND_FACTOR_FOR_ALL = env_bool("STAFF_SECOND_FACTOR_FOR_ALL", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -432,6 +442,8 @@ OPERATOR = {
     "phone": "+51 914 939913",
     "city": "Cusco, Peru",
 }
+# The name authenticator apps show beside a staff account's codes.
+OTP_TOTP_ISSUER = OPERATOR["name"]
 
 # --- Requests for information -----------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Everything `make run` does before serving: migrate, collect static files, load the demo
-content into an empty database only, and create the staff account `admin` once."""
+content into an empty database only, and create the staff account `admin` once, with its
+second factor (an authenticator key and recovery codes, printed with the password)."""
 
 import secrets
 
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from operator_site.models import ContentPage
+from operator_site.second_factor import enrol, enrolment_text
 from treks.models import Destination, Place, TravelStyle, Trek
 
 # Each fixture with the models that, when any of them has a row, mean staff content is there.
@@ -48,13 +50,18 @@ class Command(BaseCommand):
         if users.objects.filter(username=ADMIN_USERNAME).exists():
             return
         password = secrets.token_urlsafe(16)
-        users.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+        admin = users.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+        # Superusers log in with a second factor: the first login can use a recovery code.
+        totp, codes = enrol(admin)
         line = "=" * 64
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n{line}\nStaff account created. Log in at /admin/ with\n"
                 f"  username: {ADMIN_USERNAME}\n  password: {password}\n"
+                f"  code:     {codes[0]}   (a recovery code: each of these works once)\n"
                 f"It is shown only this once: keep it, or reset it with\n"
-                f"  .venv/bin/python manage.py changepassword {ADMIN_USERNAME}\n{line}\n"
+                f"  .venv/bin/python manage.py changepassword {ADMIN_USERNAME}\n"
+                f"  .venv/bin/python manage.py staff_otp {ADMIN_USERNAME}\n{line}\n"
             )
         )
+        self.stdout.write(enrolment_text(admin, totp, codes) + f"\n{line}\n")
