@@ -9,7 +9,7 @@ PORT ?= 8000
 RELEASE ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 export DATA_DIR PORT RELEASE
 
-.PHONY: run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css
+.PHONY: proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css
 
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -23,7 +23,7 @@ install: $(BIN)/.installed
 
 # A secret key generated once, readable by its owner only, kept beside the database.
 $(DATA_DIR)/secret_key:
-	mkdir -p $(DATA_DIR)
+	mkdir -p -m 700 $(DATA_DIR)
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 run: install $(DATA_DIR)/secret_key
@@ -32,8 +32,13 @@ run: install $(DATA_DIR)/secret_key
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
 	  exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
 
+# The front proxy for production (docs/front-proxy.md): nginx with TLS on PROXY_PORT (8443)
+# before gunicorn on PORT, serving static/ and media/ from DATA_DIR. Run beside `make run`.
+proxy: install
+	$(BIN)/python tools/proxy/run.py
+
 dev: install
-	mkdir -p $(DATA_DIR)
+	mkdir -p -m 700 $(DATA_DIR)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

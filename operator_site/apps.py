@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, whose default site asks staff for their second factor."""
+
+    default = False  # named in INSTALLED_APPS; "operator_site" alone means the one below
+    default_site = "operator_site.second_factor.StaffAdminSite"
 
 
 class OperatorSiteConfig(AppConfig):
@@ -9,7 +17,7 @@ class OperatorSiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from . import pagecache
+        from . import pagecache, signals  # noqa: F401  (signals connects its receivers)
 
         # Content pages are in the menu of every page.
         pagecache.watch(self.get_model("ContentPage"))

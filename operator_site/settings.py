@@ -89,7 +89,8 @@ DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "var").resolve()
 # --- Applications -----------------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with staff's second factor (operator_site/second_factor.py).
+    "operator_site.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -101,6 +102,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "operator_site",
     "treks",
     "inquiries",
@@ -108,7 +112,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before whitenoise so that static files get the same headers and size limits as pages.
+    # Before whitenoise so that static files get the same headers as pages.
     "operator_site.middleware.SecurityHeadersMiddleware",
     # Before anything reads the query string: PostgreSQL refuses text with NUL in it.
     "operator_site.middleware.RefuseNulMiddleware",
@@ -122,6 +126,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Knows who is staff, reads public bodies before CSRF does: see operator_site/limits.py.
+    "operator_site.limits.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
@@ -283,6 +291,10 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Masked in axes' log lines: no user name, address or browser in the logs.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
 
+# Staff's second factor (django-otp): always for superusers; for every staff account too when
+# this is on. Anyone who has set one up is asked for it anyway.
+STAFF_SECOND_FACTOR_FOR_ALL = env_bool("STAFF_SECOND_FACTOR_FOR_ALL", False)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -406,6 +418,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_REQUEST_BYTES = env_int(
     "DJANGO_MAX_REQUEST_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024, maximum=1024 * 1024 * 1024
 )
+# ...but that only for signed-in staff in admin; any other request, the public forms included,
+# may send a body of 64 KB at most and no file (operator_site.limits).
+PUBLIC_MAX_REQUEST_BYTES = 64 * 1024
+# How long one read of a request body may wait for the client: a Content-Length larger than
+# what is sent ends in a 400 after this, well inside gunicorn's worker timeout.
+REQUEST_BODY_TIMEOUT = env_int("DJANGO_REQUEST_BODY_TIMEOUT", 10, minimum=1, maximum=25)
 
 # --- Logging ----------------------------------------------------------------------------------
 
@@ -445,6 +463,8 @@ OPERATOR = {
     "whatsapp": "+51 914 939913",
     "city": "Cusco, Peru",
 }
+# The name authenticator apps show beside a staff account's codes.
+OTP_TOTP_ISSUER = OPERATOR["name"]
 
 # --- Requests for information -----------------------------------------------------------------
 
@@ -510,8 +530,11 @@ TRUSTED_PROXIES = _env_networks("TRUSTED_PROXIES")
 # Who gets the e-mail for each new request (the sales inbox).
 INQUIRY_NOTIFY_EMAILS = _env_emails("INQUIRY_NOTIFY_EMAILS", [DEFAULT_FROM_EMAIL])
 # The site's public address: canonical links, structured data, e-mails sent outside a request,
-# and the host part of every cached page's key (never the request's Host header).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# and the host part of every cached page's key (never the request's Host header). Unset, it is
+# where `make run` serves: `PORT=8201 make run` puts :8201 in the e-mails' links.
+SITE_URL = (
+    env_str("SITE_URL") or f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1, maximum=65535)}"
+).rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}")
 # Which deploy this is (the git commit, `make run` passes it): part of every cached page's key,

@@ -23,8 +23,22 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser(
         "staff", "staff@example.com", "a-long-test-pass"
     )
-    client.force_login(user)
+    verified_login(client, user)
     return client
+
+
+def verified_login(client, user):
+    """`client.force_login(user)`, in a session that has passed the second factor, as after a
+    real admin login with a code (superusers need one: operator_site/second_factor.py)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from operator_site.second_factor import enrol
+
+    totp, _codes = enrol(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp.persistent_id
+    session.save()
 
 
 # --- Real services ------------------------------------------------------------------------------

@@ -128,11 +128,21 @@ def test_healthz_says_the_cache_is_down_but_keeps_the_server_in(client, redis_do
 
 
 def test_with_redis_down_pages_and_admin_login_keep_working(client, redis_down, django_user_model):
-    django_user_model.objects.create_superuser("maria", "m@example.com", "lares-pass-4450-m")
+    from operator_site.second_factor import enrol
+
+    maria = django_user_model.objects.create_superuser(
+        "maria", "m@example.com", "lares-pass-4450-m"
+    )
+    _totp, codes = enrol(maria)
     assert client.get(reverse("home")).status_code == 200
     response = client.post(
         reverse("admin:login"),
-        {"username": "maria", "password": "lares-pass-4450-m", "next": reverse("admin:index")},
+        {
+            "username": "maria",
+            "password": "lares-pass-4450-m",
+            "otp_token": codes[0],
+            "next": reverse("admin:index"),
+        },
     )
     assert response.status_code == 302
     # The session went to the database, so the next request is still logged in.
