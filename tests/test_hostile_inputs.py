@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from inquiries import tokens
 from inquiries.models import Inquiry
+from tests.conftest import verified_login
 from tests.factories import inquiry_post_data, make_trek
 from tests.test_inquiry_form import BAD_INPUT
 from tests.test_inquiry_notifications import LINK_LIKE_NAMES
@@ -90,7 +91,7 @@ def test_hostile_inputs_are_refused_or_marked_and_none_is_stored_wrongly(
             response = client.post(url, inquiry_post_data(**data))
         outcome(label, response, expected, before)
     staff = Client(raise_request_exception=False)
-    staff.force_login(django_user_model.objects.create_superuser("s", "", "a-long-test-pass"))
+    verified_login(staff, django_user_model.objects.create_superuser("s", "", "a-long-test-pass"))
     for name, query in NUL_QUERIES:
         before = pks()
         outcome(f"NUL {query}", staff.get(f"{reverse(name)}?{query}"), REFUSED, before)

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import verified_login
 from tests.factories import make_trek, make_walk
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +167,7 @@ def test_a_nul_in_the_query_string_is_a_400_not_a_500(client, django_user_model,
 
     make_inquiry()
     staff = django_user_model.objects.create_superuser("nul", "", "a-long-test-pass")
-    client.force_login(staff)
+    verified_login(client, staff)
     response = client.get(f"{reverse(name)}?{query}")
     assert response.status_code == 400
     assert "We could not understand that request" in response.content.decode()
@@ -191,7 +192,7 @@ def test_the_admin_list_without_nul_still_filters(client, django_user_model):
     from tests.factories import make_inquiry
 
     make_inquiry(name="Ana Quispe")
-    client.force_login(django_user_model.objects.create_superuser("f", "", "a-long-test-pass"))
+    verified_login(client, django_user_model.objects.create_superuser("f", "", "a-long-test-pass"))
     response = client.get(reverse("admin:inquiries_inquiry_changelist") + "?status=new&q=ana")
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 1
