@@ -86,7 +86,14 @@ class InquiryCreateView(FormView):
         )
 
     def post(self, request, *args, **kwargs):
-        if rate_limit_exceeded(request):
+        try:
+            limited = rate_limit_exceeded(request)  # counts in the database
+        except DatabaseError:
+            # The database takes no writes (disk full, read-only): the request could not be
+            # stored either, so the traveller gets the 503 page with what they typed.
+            logger.exception("inquiry could not be counted: database unwritable")
+            return _refusal(request, "503.html", 503, **{"Retry-After": "300"})
+        if limited:
             # No address in the log: nothing personal beyond an inquiry id (issue 5).
             logger.warning("inquiry refused: rate limit")
             _count, period = settings.INQUIRY_RATE_LIMIT
