@@ -85,6 +85,8 @@ DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "var").resolve()
 # --- Applications -----------------------------------------------------------------------------
 
 INSTALLED_APPS = [
+    # Before admin, as django-modeltranslation asks: it patches the models' translated fields.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -280,6 +282,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Content fields have a column per language (treks/translation.py, operator_site/translation.py);
+# an empty Spanish text shows the English one, marked lang="en" (templatetags/site_tags.py).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # Stored in UTC, shown in Cusco time; "today" for a travel date is Cusco's today.
 TIME_ZONE = "America/Lima"
 USE_TZ = True
