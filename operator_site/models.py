@@ -78,12 +78,12 @@ class ContentPage(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("page", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         fill_missing_slugs(self)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("page", kwargs={"slug": self.slug})
 
     @property
     def menu_label(self):

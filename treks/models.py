@@ -312,12 +312,12 @@ class Trek(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("treks:detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         fill_missing_slugs(self)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("treks:detail", kwargs={"slug": self.slug})
 
     @property
     def facts(self):

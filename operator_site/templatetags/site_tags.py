@@ -6,7 +6,6 @@ from django.utils.translation import get_language, get_language_info
 from modeltranslation.utils import build_localized_fieldname
 
 from operator_site.languages import DEFAULT, OG_LOCALES, page_addresses
-
 from treks.templatetags.trek_tags import json_ld
 
 register = template.Library()
