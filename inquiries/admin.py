@@ -85,6 +85,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "trek_or_general",
         "travel_date",
         "group_size",
+        "language",
         "source",
         "status",
         "age",
@@ -99,6 +100,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "lead_source",
         ("owner", admin.RelatedOnlyFieldListFilter),
         NotificationFilter,
+        "language",
     ]
     search_fields = ["name", "email", "phone"]
     list_select_related = ["trek", "owner"]
@@ -130,7 +132,7 @@ class InquiryAdmin(admin.ModelAdmin):
         ),
         (
             _("Where it came from"),
-            {"fields": ["received_at", "source_url", "user_agent", "client_ip"]},
+            {"fields": ["received_at", "language", "source_url", "user_agent", "client_ip"]},
         ),
         (
             _("E-mails"),
@@ -147,6 +149,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "trek",
         *TRAVELLER_FIELDS,
         "received_at",
+        "language",
         "source_url",
         "user_agent",
         "client_ip",

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
@@ -93,6 +94,7 @@ class InquiryCreateView(FormView):
             client_ip=client_ip(self.request),
             user_agent=self.request.headers.get("User-Agent", ""),
             source_url=self._source_page(),
+            language=get_language(),
         )
         return redirect(_thanks_url(inquiry.idempotency_key))
 

@@ -4,13 +4,22 @@ from django.utils.translation import gettext_lazy as _
 from treks.caching import bump_catalogue_version
 
 from .models import ContentPage
+from .translation_admin import TranslatedContentAdmin, TranslationStatusFilter
 
 
 @admin.register(ContentPage)
-class ContentPageAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "is_published", "show_in_nav", "position", "updated_at"]
+class ContentPageAdmin(TranslatedContentAdmin):
+    list_display = [
+        "title",
+        "slug",
+        "is_published",
+        "show_in_nav",
+        "position",
+        "to_translate",
+        "updated_at",
+    ]
     list_editable = ["is_published", "show_in_nav", "position"]
-    list_filter = ["is_published", "show_in_nav"]
+    list_filter = ["is_published", "show_in_nav", TranslationStatusFilter]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     fields = [

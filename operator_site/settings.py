@@ -423,12 +423,14 @@ LOGGING = {
 
 # --- The operator -----------------------------------------------------------------------------
 
-# Shown in the header, footer and e-mails; from the operator's current page.
+# Shown in the header, footer and e-mails; from the operator's current page. The name and phone
+# are the same in every language; the tagline and the city line are in the catalogue
+# (locale/es/LC_MESSAGES/django.po), read in the language of the page or e-mail.
 OPERATOR = {
     "name": "Salkantay Trek Machu",
-    "tagline": "Sustainable Tourism Operator",
+    "tagline": _("Sustainable Tourism Operator"),
     "phone": "+51 914 939913",
-    "city": "Cusco, Peru",
+    "city": _("Cusco, Peru"),
 }
 
 # --- Requests for information -----------------------------------------------------------------

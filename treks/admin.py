@@ -6,6 +6,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
+
+from operator_site.translation_admin import TranslatedContentAdmin, TranslationStatusFilter
 
 from . import images
 from .caching import bump_catalogue_version
@@ -13,7 +16,7 @@ from .models import Destination, ItineraryStage, Place, TravelStyle, Trek, TrekF
 from .templatetags.trek_tags import km
 
 
-class ItineraryStageInline(admin.StackedInline):
+class ItineraryStageInline(TranslationStackedInline):
     model = ItineraryStage
     extra = 0
     autocomplete_fields = ["start_place", "end_place", "highest_place"]
@@ -66,7 +69,7 @@ def photo_preview(photo):
     )
 
 
-class TrekImageInline(admin.TabularInline):
+class TrekImageInline(TranslationTabularInline):
     model = TrekImage
     form = TrekImageForm
     extra = 0
@@ -78,16 +81,17 @@ class TrekImageInline(admin.TabularInline):
         return photo_preview(photo)
 
 
-class TrekFAQInline(admin.StackedInline):
+class TrekFAQInline(TranslationStackedInline):
     model = TrekFAQ
     extra = 0
 
 
 @admin.register(Trek)
-class TrekAdmin(admin.ModelAdmin):
+class TrekAdmin(TranslatedContentAdmin):
     list_display = [
         "name",
         "is_published",
+        "to_translate",
         "destination",
         "difficulty",
         "walking_distance",
@@ -96,7 +100,14 @@ class TrekAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     list_editable = ["popularity"]
-    list_filter = ["is_published", "destination", "styles", "difficulty", "permits_required"]
+    list_filter = [
+        "is_published",
+        TranslationStatusFilter,
+        "destination",
+        "styles",
+        "difficulty",
+        "permits_required",
+    ]
     list_select_related = ["destination"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
@@ -182,14 +193,16 @@ class TrekAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "altitude_m", "latitude", "longitude", "note"]
+class PlaceAdmin(TranslatedContentAdmin):
+    list_display = ["name", "altitude_m", "latitude", "longitude", "note", "to_translate"]
+    list_filter = [TranslationStatusFilter]
     search_fields = ["name", "note"]
     ordering = ["name"]
 
 
-class _CollectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "trek_count"]
+class _CollectionAdmin(TranslatedContentAdmin):
+    list_display = ["name", "slug", "position", "trek_count", "to_translate"]
+    list_filter = [TranslationStatusFilter]
     list_editable = ["position"]
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
@@ -213,33 +226,33 @@ class TravelStyleAdmin(_CollectionAdmin):
 
 
 @admin.register(ItineraryStage)
-class ItineraryStageAdmin(admin.ModelAdmin):
-    list_display = ["trek", "day", "order", "mode", "title", "distance_km", "hours"]
-    list_filter = ["trek", "mode"]
+class ItineraryStageAdmin(TranslatedContentAdmin):
+    list_display = ["trek", "day", "order", "mode", "title", "distance_km", "hours", "to_translate"]
+    list_filter = ["trek", "mode", TranslationStatusFilter]
     list_select_related = ["trek"]
     search_fields = ["title", "trek__name"]
     autocomplete_fields = ["start_place", "end_place", "highest_place"]
 
 
 @admin.register(TrekImage)
-class TrekImageAdmin(admin.ModelAdmin):
+class TrekImageAdmin(TranslatedContentAdmin):
     form = TrekImageForm
     fields = ["trek", "preview", "image", "alt_text", "caption", "position"]
     readonly_fields = ["preview"]
-    list_display = ["preview", "alt_text", "trek", "position"]
+    list_display = ["preview", "alt_text", "trek", "position", "to_translate"]
 
     @admin.display(description=_("preview"))
     def preview(self, photo):
         return photo_preview(photo)
 
-    list_filter = ["trek"]
+    list_filter = ["trek", TranslationStatusFilter]
     list_select_related = ["trek"]
     search_fields = ["alt_text", "caption"]
 
 
 @admin.register(TrekFAQ)
-class TrekFAQAdmin(admin.ModelAdmin):
-    list_display = ["question", "trek", "position"]
-    list_filter = ["trek"]
+class TrekFAQAdmin(TranslatedContentAdmin):
+    list_display = ["question", "trek", "position", "to_translate"]
+    list_filter = ["trek", TranslationStatusFilter]
     list_select_related = ["trek"]
     search_fields = ["question", "answer"]
