@@ -7,7 +7,7 @@ DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
 export DATA_DIR PORT
 
-.PHONY: run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css
+.PHONY: run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages
 
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -70,6 +70,15 @@ format: install
 
 migrations-check: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The Spanish catalogue: collect new strings from templates, Python and e-mails into
+# locale/es/LC_MESSAGES/django.po (needs GNU gettext: apt-get install gettext), then, after
+# translating them, compile the .mo with polib (`make messages` again; see docs/languages.md).
+MAKEMESSAGES_ARGS = -l es --add-location=file --no-obsolete --ignore=.venv --ignore=tests --ignore=tools \
+  --ignore=var --ignore=static -e html,txt,py
+messages: install
+	$(TEST_ENV) $(BIN)/python manage.py makemessages $(MAKEMESSAGES_ARGS)
+	$(BIN)/python tools/i18n/messages.py compile
 
 # Re-export the demo content after editing it in admin (see README, "Fixtures").
 fixtures-export: install

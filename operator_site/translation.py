@@ -8,3 +8,5 @@ from .models import ContentPage
 @register(ContentPage)
 class ContentPageTranslation(TranslationOptions):
     fields = ("title", "slug", "nav_label", "summary", "body")
+    # Slugs are unique per language: an empty one is NULL until fill_missing_slugs() fills it.
+    empty_values = {"slug": None}

@@ -2,8 +2,9 @@
 
 django-modeltranslation adds one real column per language (`name_en`, `name_es`) and makes
 `trek.name` read the active language's, falling back to English when it is empty; filters and
-ordering on `name` go to the active language's column, in SQL. Place names are proper names and
-stay one column; a place's note is read by travellers and is translated.
+ordering on `name` go to the active language's column, in SQL. A place's Quechua name stays
+as it is in both languages, but what English adds to it does not: "Ipsaycocha Pass" is "Abra
+Ipsaycocha" in Spanish.
 """
 
 from modeltranslation.translator import TranslationOptions, register
@@ -14,16 +15,20 @@ from .models import Destination, ItineraryStage, Place, TravelStyle, Trek, TrekF
 @register(Destination)
 class DestinationTranslation(TranslationOptions):
     fields = ("name", "slug", "summary", "description")
+    empty_values = {"slug": None}
 
 
 @register(TravelStyle)
 class TravelStyleTranslation(TranslationOptions):
     fields = ("name", "slug", "summary", "description")
+    empty_values = {"slug": None}
 
 
 @register(Place)
 class PlaceTranslation(TranslationOptions):
-    fields = ("note",)
+    fields = ("name", "note")
+    # Names are unique: an untranslated name is stored as NULL (which may repeat), not "".
+    empty_values = {"name": None}
 
 
 @register(Trek)
@@ -40,6 +45,8 @@ class TrekTranslation(TranslationOptions):
         "includes",
         "excludes",
     )
+    # Slugs are unique per language: an empty one is NULL until fill_missing_slugs() fills it.
+    empty_values = {"slug": None}
 
 
 @register(ItineraryStage)
