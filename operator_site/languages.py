@@ -23,11 +23,13 @@ OG_LOCALES = {"en": "en_GB", "es": "es_PE"}
 
 
 def translated_fields(model):
-    """The translated fields of `model` (the base names: "name", "summary"), or ()."""
+    """The translated fields of `model` (the base names: "name", "summary"), in the model's
+    order, or ()."""
     try:
-        return tuple(translator.get_options_for_model(model).fields)
+        names = set(translator.get_options_for_model(model).fields)
     except NotRegistered:
         return ()
+    return tuple(field.name for field in model._meta.fields if field.name in names)
 
 
 def prose_fields(model):
