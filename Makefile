@@ -96,7 +96,7 @@ clean:
 # Requests/s, latency, SQL queries, bytes and memory of the production stack, from one run
 # (Debian's wrk against 127.0.0.1 only); exits non-zero when a target of issue 6 is missed.
 bench: install
-	$(BIN)/python -m operator_site.measure.bench $(BENCH_ARGS)
+	$(BIN)/python -m tools.measure.bench $(BENCH_ARGS)
 
 # Lighthouse 12.2.3 (pinned in tools/audit; 13 needs Node 22) on /, /treks/ and the Lares page,
 # mobile preset, against gunicorn as `make run` starts it. Fails when accessibility, best
@@ -106,7 +106,7 @@ tools/audit/node_modules/.installed: tools/audit/package-lock.json
 	touch $@
 
 audit: install tools/audit/node_modules/.installed
-	$(BIN)/python -m operator_site.measure.audit $(AUDIT_ARGS)
+	$(BIN)/python -m tools.measure.audit $(AUDIT_ARGS)
 
 # Rebuild the Bootstrap subset in static/vendor/bootstrap/ from tools/css/src/*.scss.
 css:

@@ -7,7 +7,7 @@ gunicorn with the cache disabled measures the Lares page built afresh on every r
 query counts are measured in-process with Django's test client on the same database; bytes are
 fetched from the server as a browser would, gzip accepted. Exits 1 when a target is missed.
 
-    python -m operator_site.measure.bench [--duration 3] [--connections 8] [--rounds 3]
+    python -m tools.measure.bench [--duration 3] [--connections 8] [--rounds 3]
 """
 
 import argparse

@@ -4,7 +4,7 @@ temporary DATA_DIR with the demo fixtures. Prints the four category scores of ea
 cost points; exits 1 when accessibility, best practices or SEO is below 100 (performance is
 printed, not asserted: it depends on how busy the machine is).
 
-    python -m operator_site.measure.audit [--keep-reports DIR]
+    python -m tools.measure.audit [--keep-reports DIR]
 """
 
 import argparse
