@@ -98,7 +98,7 @@ clean:
 bench: install
 	$(BIN)/python -m tools.measure.bench $(BENCH_ARGS)
 
-# Lighthouse 12.2.3 (pinned in tools/audit; 13 needs Node 22) on /, /treks/ and the Lares page,
+# Lighthouse 12.2.3 (pinned in tools/audit; 13 needs Node 22) on /, /treks/, the Lares page, /es/ and its Spanish page,
 # mobile preset, against gunicorn as `make run` starts it. Fails when accessibility, best
 # practices or SEO is below 100; performance is printed only.
 tools/audit/node_modules/.installed: tools/audit/package-lock.json

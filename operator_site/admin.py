@@ -20,7 +20,7 @@ class ContentPageAdmin(TranslatedContentAdmin):
     ]
     list_editable = ["is_published", "show_in_nav", "position"]
     list_filter = ["is_published", "show_in_nav", TranslationStatusFilter]
-    search_fields = ["title", "summary", "body"]
+    search_fields = ["title_en", "title_es", "summary_en", "summary_es", "body_en", "body_es"]
     prepopulated_fields = {"slug": ["title"]}
     fields = [
         "title",

@@ -456,3 +456,19 @@ def test_every_public_page_in_spanish_has_no_english_interface_string(client, de
             text for text, whole in strings if (text in texts) or (not whole and text in joined)
         ]
         assert leaks == [], f"{path}: {leaks}"
+
+
+def test_the_catalogue_filters_by_spanish_slugs(client):
+    from tests.factories import make_destination
+
+    valley = make_destination(name="Sacred Valley", slug="sacred-valley")
+    valley.name_es, valley.slug_es = "Valle Sagrado", "valle-sagrado"
+    valley.save()
+    shown = make_walk(make_trek(name="Lares Trek", destination=valley), 2)
+    make_walk(make_trek(name="Elsewhere"), 2)
+    response = client.get("/es/caminatas/", {"destination": "valle-sagrado"})
+    assert [t.pk for t in response.context["treks"]] == [shown.pk]
+    assert '<option value="valle-sagrado" selected>Valle Sagrado</option>' in response.text
+    # The English slug is the English page's filter value, not the Spanish one's.
+    response = client.get("/es/caminatas/", {"destination": "sacred-valley"})
+    assert "filter-notice" in response.text

@@ -109,7 +109,8 @@ class TrekAdmin(TranslatedContentAdmin):
         "permits_required",
     ]
     list_select_related = ["destination"]
-    search_fields = ["name", "slug", "summary"]
+    # Both languages: staff find a trek by its English or its Spanish text.
+    search_fields = ["name_en", "name_es", "slug_en", "slug_es", "summary_en", "summary_es"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["start_place", "end_place"]
     filter_horizontal = ["styles", "alternatives"]
@@ -196,7 +197,7 @@ class TrekAdmin(TranslatedContentAdmin):
 class PlaceAdmin(TranslatedContentAdmin):
     list_display = ["name", "altitude_m", "latitude", "longitude", "note", "to_translate"]
     list_filter = [TranslationStatusFilter]
-    search_fields = ["name", "note"]
+    search_fields = ["name_en", "name_es", "note_en", "note_es"]
     ordering = ["name"]
 
 
@@ -204,7 +205,7 @@ class _CollectionAdmin(TranslatedContentAdmin):
     list_display = ["name", "slug", "position", "trek_count", "to_translate"]
     list_filter = [TranslationStatusFilter]
     list_editable = ["position"]
-    search_fields = ["name", "summary"]
+    search_fields = ["name_en", "name_es", "summary_en", "summary_es"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
@@ -230,7 +231,7 @@ class ItineraryStageAdmin(TranslatedContentAdmin):
     list_display = ["trek", "day", "order", "mode", "title", "distance_km", "hours", "to_translate"]
     list_filter = ["trek", "mode", TranslationStatusFilter]
     list_select_related = ["trek"]
-    search_fields = ["title", "trek__name"]
+    search_fields = ["title_en", "title_es", "trek__name_en", "trek__name_es"]
     autocomplete_fields = ["start_place", "end_place", "highest_place"]
 
 
@@ -247,7 +248,7 @@ class TrekImageAdmin(TranslatedContentAdmin):
 
     list_filter = ["trek", TranslationStatusFilter]
     list_select_related = ["trek"]
-    search_fields = ["alt_text", "caption"]
+    search_fields = ["alt_text_en", "alt_text_es", "caption_en", "caption_es"]
 
 
 @admin.register(TrekFAQ)
@@ -255,4 +256,4 @@ class TrekFAQAdmin(TranslatedContentAdmin):
     list_display = ["question", "trek", "position", "to_translate"]
     list_filter = ["trek", TranslationStatusFilter]
     list_select_related = ["trek"]
-    search_fields = ["question", "answer"]
+    search_fields = ["question_en", "question_es", "answer_en", "answer_es"]

@@ -24,9 +24,18 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port of 127.0.0.1: within LOAD_TEST_PORTS ("8800-8899") when it is set, so that
+    several checkouts on one machine keep to their own ports; any free one otherwise."""
+    low, _, high = os.environ.get("LOAD_TEST_PORTS", "").partition("-")
+    candidates = range(int(low), int(high or low) + 1) if low else [0]
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError("no free port left in LOAD_TEST_PORTS")
 
 
 def prepare_data_dir(data_dir):
