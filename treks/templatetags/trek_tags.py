@@ -3,6 +3,7 @@ import json
 from django import template
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -36,6 +37,14 @@ def metres(value):
     if value is None:
         return ""
     return f"{int(value):,}".replace(",", get_format("THOUSAND_SEPARATOR"))
+
+
+@register.filter
+def altitude(value):
+    """An altitude with its unit as each language writes it: "4,450 m", "4 450 m s. n. m."."""
+    if value is None:
+        return ""
+    return pgettext("altitude above sea level", "%(metres)s m") % {"metres": metres(value)}
 
 
 @register.filter
