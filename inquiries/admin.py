@@ -2,6 +2,9 @@
 
 import csv
 import datetime
+import itertools
+import re
+import unicodedata
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +18,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import exports, services
 from .models import TRAVELLER_FIELDS, Inquiry
 
 CSV_COLUMNS = [
@@ -36,12 +40,62 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_safe(value):
-    """Spreadsheets run cells that start with = + - @ as formulas: make them plain text."""
+# What the form lets into a phone number (inquiries.forms.InquiryForm.clean_phone). A cell
+# of only these characters cannot call a function or reach a link or another program (that
+# takes letters), so "+44 7700 900123" is written as it is and pastes into WhatsApp.
+_PHONE_LIKE = re.compile(r"[0-9+()\-. ]+")
+
+
+def _skippable(char):
+    # Spreadsheets skip leading spaces, a BOM and other invisible characters before reading
+    # "=" as the start of a formula.
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Zs")
+
+
+def _csv_safe(value, *, column=None):
+    """Spreadsheets run cells whose first visible character is = + - @ (or that start with a
+    tab or CR) as formulas: make them plain text with a leading apostrophe."""
     text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
+    if column == "phone" and _PHONE_LIKE.fullmatch(text):
+        return text
+    visible = "".join(itertools.dropwhile(_skippable, text))
+    if text[:1] in ("\t", "\r") or visible[:1] in ("=", "+", "-", "@"):
         return "'" + text
     return text
+
+
+class SpamFilter(admin.SimpleListFilter):
+    """Suspected spam is kept (people trip the bot checks too) but left out of the list unless
+    this filter asks for it."""
+
+    title = _("suspected spam")
+    parameter_name = "spam"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("Suspected spam only")),
+            ("any", _("Everything, spam included")),
+            *[(value, label) for value, label in Inquiry.SpamReason.choices],
+        ]
+
+    def choices(self, changelist):
+        choices = super().choices(changelist)
+        # The first is Django's "All" (no parameter): here that is the default, spam left out.
+        first = next(choices)
+        yield {**first, "display": _("Not spam (the pipeline)")}
+        yield from choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset.not_spam()
+        if value == "any":
+            return queryset
+        if value == "yes":
+            return queryset.suspected_spam()
+        if value in Inquiry.SpamReason.values:
+            return queryset.filter(spam_reason=value)
+        return queryset.none()
 
 
 class TravelMonthFilter(admin.SimpleListFilter):
@@ -101,6 +155,7 @@ class InquiryAdmin(admin.ModelAdmin):
         ("owner", admin.RelatedOnlyFieldListFilter),
         NotificationFilter,
         "language",
+        SpamFilter,
     ]
     search_fields = ["name", "email", "phone"]
     list_select_related = ["trek", "owner"]
@@ -114,6 +169,8 @@ class InquiryAdmin(admin.ModelAdmin):
         "mark_lost",
         "assign_to_me",
         "export_csv",
+        "export_xlsx",
+        "mark_not_spam",
     ]
     fieldsets = [
         (_("Pipeline"), {"fields": ["status", "owner", "staff_notes"]}),
@@ -132,7 +189,16 @@ class InquiryAdmin(admin.ModelAdmin):
         ),
         (
             _("Where it came from"),
-            {"fields": ["received_at", "language", "source_url", "user_agent", "client_ip"]},
+            {
+                "fields": [
+                    "received_at",
+                    "language",
+                    "source_url",
+                    "user_agent",
+                    "client_ip",
+                    "spam_reason",
+                ]
+            },
         ),
         (
             _("E-mails"),
@@ -140,6 +206,7 @@ class InquiryAdmin(admin.ModelAdmin):
                 "fields": [
                     ("staff_notified_at", "confirmation_sent_at"),
                     ("notify_attempts", "notify_last_error"),
+                    "confirmation_withheld",
                 ]
             },
         ),
@@ -153,12 +220,14 @@ class InquiryAdmin(admin.ModelAdmin):
         "source_url",
         "user_agent",
         "client_ip",
+        "spam_reason",  # changed by the "not spam" action only, which sends the e-mails
     ]
     state_fields = [
         "staff_notified_at",
         "confirmation_sent_at",
         "notify_attempts",
         "notify_last_error",
+        "confirmation_withheld",
     ]
     change_list_template = "admin/inquiries/inquiry/change_list.html"
 
@@ -240,10 +309,36 @@ class InquiryAdmin(admin.ModelAdmin):
             }
             writer.writerow(
                 [
-                    _csv_safe(row[field] if field in row else getattr(inquiry, field))
+                    _csv_safe(row[field] if field in row else getattr(inquiry, field), column=field)
                     for field, _title in CSV_COLUMNS
                 ]
             )
+        return response
+
+    @admin.action(
+        description=_("Not spam: move to the pipeline and send the e-mails"), permissions=["change"]
+    )
+    def mark_not_spam(self, request, queryset):
+        marked = services.mark_not_spam(inquiries=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%d request moved to the pipeline; its e-mails are being sent.",
+                "%d requests moved to the pipeline; their e-mails are being sent.",
+                marked,
+            )
+            % marked,
+            messages.SUCCESS if marked else messages.WARNING,
+        )
+
+    @admin.action(description=_("Export selected as Excel (.xlsx)"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content_type=exports.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.xlsx"'
+        exports.write_xlsx(
+            response, queryset.select_related("trek", "owner").order_by("-received_at", "-id")
+        )
         return response
 
     # --- Summary: requests by lead source and by trek over a period ---
@@ -264,7 +359,9 @@ class InquiryAdmin(admin.ModelAdmin):
         end = _parse_date(request.GET.get("end")) or today
         if end < start:
             start, end = end, start
-        rows = Inquiry.objects.filter(received_at__date__gte=start, received_at__date__lte=end)
+        rows = Inquiry.objects.not_spam().filter(
+            received_at__date__gte=start, received_at__date__lte=end
+        )
         sources = dict(Inquiry.LeadSource.choices)
         by_source = [
             {"label": sources.get(row["lead_source"], row["lead_source"]), **row}

@@ -1,18 +1,47 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import tokens
 from .models import MAX_GROUP_SIZE, TRAVELLER_FIELDS, Inquiry
-from .validators import validate_multi_line, validate_single_line
+from .validators import (
+    invisible_character,
+    normalise_email_domain,
+    validate_has_visible_text,
+    validate_multi_line,
+    validate_single_line,
+)
 
 # People plan the Inca Trail a year or more ahead; beyond three years it is a typo.
 MAX_YEARS_AHEAD = 3
 # A person needs longer than this to fill the form; bots post at once.
 MIN_FILL_SECONDS = 2
+
+
+class TravellerEmailField(forms.EmailField):
+    """An e-mail address as it will be used: no invisible characters (a left-to-right mark
+    from copy and paste made every e-mail to the address fail; a right-to-left override made
+    admin show another address; a zero-width space was dropped when sending, so mail went to
+    an address other than the one shown), and the domain in its one IDNA form, so that what
+    staff see is what is sent."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        char = invisible_character(value)
+        if char is not None:
+            raise forms.ValidationError(
+                _(
+                    "The address contains an invisible character (%(name)s), which copy and "
+                    "paste often brings along. Please type the address again by hand."
+                )
+                % {"name": f"U+{ord(char):04X}"},
+                code="invisible_character",
+            )
+        return normalise_email_domain(value)
 
 
 def _years_later(day, years):
@@ -41,6 +70,7 @@ class InquiryForm(forms.ModelForm):
     class Meta:
         model = Inquiry
         fields = list(TRAVELLER_FIELDS)
+        field_classes = {"email": TravellerEmailField}
         widgets = {
             "travel_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "message": forms.Textarea(attrs={"rows": 4}),
@@ -76,7 +106,18 @@ class InquiryForm(forms.ModelForm):
         date.widget.attrs.update(min=self.today.isoformat(), max=self.latest_date.isoformat())
         people = self.fields["group_size"]
         people.min_value, people.max_value = 1, self.max_people
-        people.validators += [MinValueValidator(1), MaxValueValidator(self.max_people)]
+        # The model field's own "≥ 0" bound is replaced, not added to: -1 and 0 get the same
+        # one message (they used to get "≥ 0" and "≥ 1").
+        people.validators = [
+            v for v in people.validators if not isinstance(v, MinValueValidator | MaxValueValidator)
+        ] + [
+            MinValueValidator(1, message=_("A group is at least 1 person.")),
+            MaxValueValidator(
+                self.max_people,
+                message=_("Up to %(max)d people in one group; for more, write to us.")
+                % {"max": self.max_people},
+            ),
+        ]
         people.widget.attrs.update(min=1, max=self.max_people, inputmode="numeric")
         people.help_text = _("Up to %(max)d in one group.") % {"max": self.max_people}
         self.fields["lead_source"].choices = [("", _("Choose one")), *Inquiry.LeadSource.choices]
@@ -87,6 +128,7 @@ class InquiryForm(forms.ModelForm):
         for name in ("name", "phone", "country"):
             self.fields[name].validators.append(validate_single_line)
         self.fields["message"].validators.append(validate_multi_line)
+        self.fields["name"].validators.append(validate_has_visible_text)
         # Keep the token of the form the traveller filled, so a re-POST after an error is
         # still recognised as the same request; a fresh form gets a fresh token.
         if not self.is_bound:
@@ -144,13 +186,21 @@ class InquiryForm(forms.ModelForm):
     def token_data(self):
         return tokens.read_form_token(self.data.get(self.add_prefix("form_token"), ""))
 
+    def token_expired(self):
+        """A genuine token older than INQUIRY_FORM_TOKEN_MAX_AGE: a page left open for days.
+        The traveller is asked to press send again (with everything typed kept), never
+        dropped."""
+        token = self.token_data
+        return token is not None and token[1] > settings.INQUIRY_FORM_TOKEN_MAX_AGE
+
     def spam_reason(self):
-        """Why this submission looks like a bot's, or None for a person."""
+        """Why this submission looks like a bot's (an Inquiry.SpamReason), or "" for a
+        person. Such requests are stored all the same, marked, for staff to look at."""
         if self.data.get(self.add_prefix("website"), ""):
-            return "honeypot"
+            return Inquiry.SpamReason.HONEYPOT
         token = self.token_data
         if token is None:
-            return "bad_token"
+            return Inquiry.SpamReason.BAD_TOKEN
         if token[1] < MIN_FILL_SECONDS:
-            return "too_fast"
-        return None
+            return Inquiry.SpamReason.TOO_FAST
+        return ""

@@ -23,9 +23,19 @@ SOURCE_URL_MAX_LENGTH = 500
 
 
 class InquiryQuerySet(models.QuerySet):
+    def not_spam(self):
+        return self.filter(spam_reason="")
+
+    def suspected_spam(self):
+        return self.exclude(spam_reason="")
+
     def notification_pending(self):
-        """Rows whose staff notification or traveller confirmation has not gone out yet."""
-        return self.filter(Q(staff_notified_at__isnull=True) | Q(confirmation_sent_at__isnull=True))
+        """Rows whose staff notification or traveller confirmation has not gone out yet (and
+        is meant to: suspected spam waits for staff, a withheld confirmation is not owed)."""
+        return self.not_spam().filter(
+            Q(staff_notified_at__isnull=True)
+            | Q(confirmation_sent_at__isnull=True, confirmation_withheld="")
+        )
 
 
 class Status(models.TextChoices):
@@ -34,6 +44,23 @@ class Status(models.TextChoices):
     QUOTE_SENT = "quote_sent", _("Quote sent")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
+
+
+class SpamReason(models.TextChoices):
+    """Why a request was stored as suspected spam. People trip these too (autofill fills the
+    honeypot or sends the form at once), so such a request is kept, hidden from the default
+    list, and one click ("not spam") away from the pipeline."""
+
+    HONEYPOT = "honeypot", _("Hidden field filled in")
+    TOO_FAST = "too_fast", _("Sent less than 2 seconds after the page loaded")
+    BAD_TOKEN = "bad_token", _("Form token missing or forged")
+
+
+class ConfirmationWithheld(models.TextChoices):
+    """Why the traveller's confirmation was not sent (the staff notification always is)."""
+
+    DAILY_LIMIT = "daily_limit", _("This address had its confirmations for the day")
+    UNUSABLE_ADDRESS = "unusable_address", _("The address cannot be used to send mail")
 
 
 class LeadSource(models.TextChoices):
@@ -64,6 +91,8 @@ TRAVELLER_FIELDS = (
 class Inquiry(models.Model):
     Status = Status
     LeadSource = LeadSource
+    SpamReason = SpamReason
+    ConfirmationWithheld = ConfirmationWithheld
 
     # PROTECT: a trek that travellers asked about cannot be deleted from under their requests;
     # unpublishing it hides it from the public and keeps the history.
@@ -119,12 +148,30 @@ class Inquiry(models.Model):
         default=settings.LANGUAGE_CODE,
         help_text=_("The language of the page the request was sent from."),
     )
+    spam_reason = models.CharField(
+        _("suspected spam"),
+        max_length=20,
+        choices=SpamReason.choices,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Empty for a request that looks like a person's. No e-mail goes out for "
+            "suspected spam until staff mark it “not spam”."
+        ),
+    )
     # One per rendered form: a double-clicked submit or a re-POST finds the row it made.
     idempotency_key = models.UUIDField(_("form token"), default=uuid.uuid4, editable=False)
 
     # E-mail state, so that failures are visible and retried (see send_pending_notifications).
     staff_notified_at = models.DateTimeField(_("staff e-mailed"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(_("traveller e-mailed"), null=True, blank=True)
+    confirmation_withheld = models.CharField(
+        _("confirmation withheld"),
+        max_length=20,
+        choices=ConfirmationWithheld.choices,
+        blank=True,
+        help_text=_("Why the traveller was not e-mailed a confirmation, if they were not."),
+    )
     notify_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     notify_last_error = models.CharField(_("last e-mail error"), max_length=500, blank=True)
     # Whoever sends the e-mails first claims the row until then; others leave it alone.
@@ -157,6 +204,16 @@ class Inquiry(models.Model):
                 violation_error_message=_("Unknown lead source."),
             ),
             models.CheckConstraint(
+                condition=Q(spam_reason__in=["", *SpamReason.values]),
+                name="inquiries_inquiry_spam_reason_valid",
+                violation_error_message=_("Unknown spam reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmation_withheld__in=["", *ConfirmationWithheld.values]),
+                name="inquiries_inquiry_confirmation_withheld_valid",
+                violation_error_message=_("Unknown reason for withholding the confirmation."),
+            ),
+            models.CheckConstraint(
                 condition=LessThanOrEqual(Length("message"), MESSAGE_MAX_LENGTH),
                 name="inquiries_inquiry_message_length",
                 violation_error_message=_("The message is too long."),
@@ -175,4 +232,34 @@ class Inquiry(models.Model):
 
     @property
     def notification_done(self):
-        return self.staff_notified_at is not None and self.confirmation_sent_at is not None
+        """Staff were told, and the traveller was either told or is not owed it."""
+        return self.staff_notified_at is not None and (
+            self.confirmation_sent_at is not None or bool(self.confirmation_withheld)
+        )
+
+
+class ConfirmationCount(models.Model):
+    """How many confirmations went to one address on one Cusco day.
+
+    The request form lets anyone type anyone's address: without a cap it would send the
+    operator's mail to a stranger as often as someone posts. The count is one row per address
+    and day, raised with one conditional UPDATE (`... SET sent = sent + 1 WHERE sent < cap`),
+    atomic on SQLite and PostgreSQL alike, so concurrent requests cannot overshoot it.
+    """
+
+    address = models.CharField(_("address"), max_length=254)
+    day = models.DateField(_("day (Cusco)"))
+    sent = models.PositiveSmallIntegerField(_("confirmations sent"), default=0)
+
+    class Meta:
+        ordering = ["-day", "address"]
+        verbose_name = _("confirmations sent to an address")
+        verbose_name_plural = _("confirmations sent to an address")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address", "day"], name="inquiries_confirmationcount_unique_address_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.address} {self.day:%Y-%m-%d}: {self.sent}"

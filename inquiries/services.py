@@ -1,13 +1,21 @@
 """Writes with side effects: storing a request and, once it is committed, e-mailing about it."""
 
+import datetime
 import logging
 import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from . import notifications
-from .models import SOURCE_URL_MAX_LENGTH, TRAVELLER_FIELDS, USER_AGENT_MAX_LENGTH, Inquiry
+from .models import (
+    SOURCE_URL_MAX_LENGTH,
+    TRAVELLER_FIELDS,
+    USER_AGENT_MAX_LENGTH,
+    ConfirmationCount,
+    Inquiry,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +29,13 @@ def submit_inquiry(
     user_agent="",
     source_url="",
     language=settings.LANGUAGE_CODE,
+    spam_reason="",
 ):
     """Store one request for information and schedule its e-mails; return (inquiry, created).
+
+    A request with a `spam_reason` (Inquiry.SpamReason) is stored the same way, marked, and
+    gets no e-mail until staff mark it "not spam" (`mark_not_spam`). Without an
+    `idempotency_key` (a missing or forged form token) the request gets a new one.
 
     `data` is the form's cleaned data. The same `idempotency_key` twice (a double click, a
     browser re-POST) returns the row the first one made and sends nothing again. The e-mails go
@@ -31,6 +44,8 @@ def submit_inquiry(
     in it.
     """
     fields = {name: data[name] for name in TRAVELLER_FIELDS}
+    if idempotency_key is None:
+        idempotency_key = uuid.uuid4()
     try:
         with transaction.atomic():
             inquiry = Inquiry.objects.create(
@@ -40,9 +55,11 @@ def submit_inquiry(
                 user_agent=(user_agent or "")[:USER_AGENT_MAX_LENGTH],
                 source_url=(source_url or "")[:SOURCE_URL_MAX_LENGTH],
                 language=language,
+                spam_reason=spam_reason,
                 **fields,
             )
-            transaction.on_commit(lambda: notifications.deliver_after_commit(inquiry.pk))
+            if not spam_reason:
+                transaction.on_commit(lambda: notifications.deliver_after_commit(inquiry.pk))
     except IntegrityError:
         existing = Inquiry.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
@@ -61,6 +78,7 @@ def submit_inquiry(
             user_agent=user_agent,
             source_url=source_url,
             language=language,
+            spam_reason=spam_reason,
         )
     logger.info("inquiry %s stored (trek=%s)", inquiry.pk, trek.slug if trek else "-")
     return inquiry, True
@@ -70,3 +88,26 @@ def _same_request(inquiry, trek, fields):
     return inquiry.trek_id == (trek.pk if trek else None) and all(
         getattr(inquiry, name) == value for name, value in fields.items()
     )
+
+
+def mark_not_spam(*, inquiries):
+    """Move suspected spam into the pipeline and send its e-mails now (after commit, through
+    the same `deliver` as every request, so a failure is retried by the retry command).
+    Returns how many requests were marked."""
+    pks = list(inquiries.suspected_spam().values_list("pk", flat=True))
+    with transaction.atomic():
+        marked = Inquiry.objects.filter(pk__in=pks).suspected_spam().update(spam_reason="")
+        for pk in pks:
+            transaction.on_commit(lambda pk=pk: notifications.deliver_after_commit(pk))
+    logger.info("%d inquiries marked not spam", marked)
+    return marked
+
+
+def purge_suspected_spam(*, older_than):
+    """Delete suspected spam received before `older_than`, and the confirmation counts of
+    past days; returns the number of requests deleted."""
+    old_spam = Inquiry.objects.suspected_spam().filter(received_at__lt=older_than)
+    _total, by_model = old_spam.delete()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    ConfirmationCount.objects.filter(day__lt=yesterday).delete()
+    return by_model.get(Inquiry._meta.label, 0)

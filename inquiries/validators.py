@@ -3,6 +3,7 @@ what is displayed (bidirectional overrides can make "moc.elpmaxe@" read as "@exa
 
 import unicodedata
 
+import idna
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +37,56 @@ def validate_multi_line(value):
         raise ValidationError(
             _("This contains an invisible text-direction character."), code="bidi_control"
         )
+
+
+# Characters that change how text is shown without being seen: zero-width space and joiners,
+# the left-to-right / right-to-left marks (copy-paste brings them), word joiner, BOM.
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
+
+
+def invisible_character(value):
+    """The first control, bidi, zero-width or other format character (Unicode category Cc or
+    Cf) in `value`, or None. An e-mail address has no use for any of them."""
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cf") or char in BIDI_CONTROLS | ZERO_WIDTH:
+            return char
+    return None
+
+
+def validate_has_visible_text(value):
+    """For the name: at least one letter or digit, not only spaces and invisible joiners."""
+    if not any(unicodedata.category(c)[0] in "LN" for c in value):
+        raise ValidationError(_("Please write your name."), code="no_visible_text")
+
+
+def _split_address(value):
+    local, at, domain = value.rpartition("@")
+    return (local, domain) if at and local and domain else (None, None)
+
+
+def normalise_email_domain(value):
+    """`local@domain` with the domain in its canonical IDNA 2008 (UTS 46) display form:
+    lower case, mapped, and exactly the one that `mail_address` turns into the A-label mail is
+    sent to. Raises ValidationError when the domain is no valid IDNA name."""
+    local, domain = _split_address(value)
+    if local is None:
+        return value  # not an address at all: EmailValidator says so
+    try:
+        domain = idna.decode(idna.encode(domain, uts46=True))
+    except (idna.IDNAError, UnicodeError):
+        raise ValidationError(
+            _("The part after @ is not a valid domain name."), code="invalid_domain"
+        ) from None
+    return f"{local}@{domain}"
+
+
+def mail_address(value):
+    """The ASCII form of a stored address (its domain as an IDNA A-label) to send mail to, or
+    None when it cannot be used in a mail header (rows stored before these checks)."""
+    local, domain = _split_address(value or "")
+    if local is None or invisible_character(value) or not local.isascii():
+        return None
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except (idna.IDNAError, UnicodeError):
+        return None

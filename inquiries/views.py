@@ -1,12 +1,11 @@
 import logging
-import uuid
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.http import Http404
+from django.db import DatabaseError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -16,24 +15,54 @@ from treks.views import TrekDetailView, breadcrumbs, get_visible_trek_or_404
 
 from . import tokens
 from .client import client_ip, rate_limit_exceeded
-from .forms import InquiryForm
+from .forms import MIN_FILL_SECONDS, InquiryForm
 from .models import MESSAGE_MAX_LENGTH, TRAVELLER_FIELDS, Inquiry
 from .services import submit_inquiry
 
 logger = logging.getLogger(__name__)
 
+# The thank-you page finds its request through this signed cookie, not through its address:
+# an address is written to every access log on the way (gunicorn's, a front proxy's), and the
+# token would show the traveller's details to whoever reads the log, for a day.
+THANKS_COOKIE = "inquiry_thanks"
+
+
+def kept_fields(data):
+    """What a traveller typed, as (label, value) pairs, to show back on a page that refuses
+    the request (429, 503, CSRF failure): refused, but not lost. Only the request form's own
+    fields, so that no other form's data (a staff password) is ever shown back."""
+    fields = InquiryForm.base_fields
+    return [
+        (fields[name].label, data[name][:MESSAGE_MAX_LENGTH])
+        for name in TRAVELLER_FIELDS
+        if isinstance(data.get(name), str) and data.get(name, "").strip()
+    ]
+
+
+def _refusal(request, template, status, **headers):
+    """A page that refuses the POST and shows back what was typed; never cached anywhere."""
+    response = render(request, template, {"kept": kept_fields(request.POST)}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    add_never_cache_headers(response)
+    return response
+
 
 class InquiryCreateView(FormView):
     """The request form: at /contact/ without a trek, at /treks/<slug>/request/ with one.
 
-    Bots (honeypot filled, posted under two seconds after the form was rendered, or with a
-    forged form token) get the same redirect to a thank-you page as people, and nothing is
-    stored: see README, "Requests for information".
+    Nothing a traveller sends is dropped. A submission that looks like a bot's (honeypot
+    filled, sent under two seconds after the form was rendered, a missing or forged form token)
+    is stored as suspected spam and gets the same thank-you page; staff see it one filter away
+    and can mark it "not spam", which sends the e-mails then. A form token older than a day
+    brings the form back with everything typed. See README, "Requests for information".
     """
 
     form_class = InquiryForm
     template_name = "inquiries/contact.html"
     trek = None
+    # FormView would take PUT as POST (and OPTIONS would advertise it): the form is POST only.
+    http_method_names = ["get", "post", "head", "options"]
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -52,27 +81,26 @@ class InquiryCreateView(FormView):
             # No address in the log: nothing personal beyond an inquiry id (issue 5).
             logger.warning("inquiry refused: rate limit")
             _count, period = settings.INQUIRY_RATE_LIMIT
-            response = render(request, "429.html", {"kept": self._kept(request)}, status=429)
-            response["Retry-After"] = str(period)
-            return response
+            return _refusal(request, "429.html", 429, **{"Retry-After": str(period)})
         form = self.get_form()
-        reason = form.spam_reason()
-        if reason:
-            logger.info("inquiry dropped as spam (%s)", reason)
-            # A fresh key that no row has: the thank-you page then shows no details.
-            return redirect(_thanks_url(uuid.uuid4()))
-        if form.is_valid():
-            return self.form_valid(form)
-        return self.form_invalid(form)
+        if form.token_expired():
+            return self._send_again(form)
+        if not form.is_valid():
+            return self.form_invalid(form)
+        return self.form_valid(form)
 
-    def _kept(self, request):
-        """What the traveller typed, to show back on the 429 page: refused, but not lost."""
-        form = self.get_form()
-        return [
-            (form.fields[name].label, request.POST[name][:MESSAGE_MAX_LENGTH])
-            for name in TRAVELLER_FIELDS
-            if request.POST.get(name, "").strip()
-        ]
+    def _send_again(self, form):
+        """The same form, bound to what was typed, with a fresh token and a line asking to
+        press send again; nothing stored yet."""
+        logger.info("inquiry form token expired; form shown again")
+        data = form.data.copy()
+        # Dated as if rendered MIN_FILL_SECONDS ago: the traveller has shown they are no
+        # bot by filling it in, and may press send again at once.
+        rendered_at = time.time() - MIN_FILL_SECONDS
+        data[form.add_prefix("form_token")] = tokens.new_form_token(rendered_at=rendered_at)
+        again = self.get_form_class()(data=data, trek=self.trek)
+        again.send_again = True
+        return self.form_invalid(again)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -86,17 +114,38 @@ class InquiryCreateView(FormView):
         return kwargs
 
     def form_valid(self, form):
-        key, _age = form.token_data
-        inquiry, _created = submit_inquiry(
-            data=form.cleaned_data,
-            trek=self.trek,
-            idempotency_key=key,
-            client_ip=client_ip(self.request),
-            user_agent=self.request.headers.get("User-Agent", ""),
-            source_url=self._source_page(),
-            language=get_language(),
+        reason = form.spam_reason()
+        token = form.token_data
+        try:
+            inquiry, _created = submit_inquiry(
+                data=form.cleaned_data,
+                trek=self.trek,
+                # A forged or missing token has no key: submit_inquiry makes one.
+                idempotency_key=token[0] if token else None,
+                client_ip=client_ip(self.request),
+                user_agent=self.request.headers.get("User-Agent", ""),
+                source_url=self._source_page(),
+                spam_reason=reason,
+                language=get_language(),
+            )
+        except DatabaseError:
+            # Disk full, database read-only or gone: the traveller keeps what they typed and
+            # gets the phone and WhatsApp. The log names the error type only (no values).
+            logger.exception("inquiry could not be stored: database unwritable")
+            return _refusal(self.request, "503.html", 503, **{"Retry-After": "300"})
+        if reason:
+            # The reason only: a bot must not learn it, the log must hold nothing personal.
+            logger.info("inquiry %s stored as suspected spam (%s)", inquiry.pk, reason)
+        response = redirect("inquiries:thanks")
+        response.set_cookie(
+            THANKS_COOKIE,
+            tokens.thanks_token(inquiry.idempotency_key),
+            max_age=tokens.THANKS_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
         )
-        return redirect(_thanks_url(inquiry.idempotency_key))
+        return response
 
     def _source_page(self):
         """The page the form was on: the Referer, unless that is this URL again (a second try
@@ -116,23 +165,20 @@ class InquiryCreateView(FormView):
         return page.get(self.request, slug=self.trek.slug)
 
 
-def _thanks_url(key):
-    return reverse("inquiries:thanks", kwargs={"token": tokens.thanks_token(key)})
-
-
 class ThanksView(TemplateView):
-    """Repeats what was sent. The signed token in the URL names the row; nobody can guess
-    another's, and it stops working after a day."""
+    """Repeats what was sent, to the browser that sent it: the request is named by a signed
+    cookie (THANKS_COOKIE) that nobody can forge and that stops working after a day."""
 
     template_name = "inquiries/thanks.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        cookie = self.request.COOKIES.get(THANKS_COOKIE, "")
         try:
-            key = tokens.read_thanks_token(kwargs["token"])
+            key = tokens.read_thanks_token(cookie) if cookie else None
+            context["expired"] = bool(cookie) and key is None
         except signing.BadSignature:
-            raise Http404 from None
-        context["expired"] = key is None
+            key, context["expired"] = None, False
         context["inquiry"] = (
             Inquiry.objects.select_related("trek").filter(idempotency_key=key).first()
             if key
@@ -142,14 +188,21 @@ class ThanksView(TemplateView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        # Personal data: not kept in shared caches, not indexed, not leaked through Referer.
+        # Personal data: not kept in any cache (add_never_cache_headers says private, no-store),
+        # not indexed, not leaked through Referer.
         add_never_cache_headers(response)
-        response.headers["Cache-Control"] += ", private"
         response.headers["X-Robots-Tag"] = "noindex"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
 
 def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: a refused form in the site's style, saying what to do."""
-    return render(request, "403_csrf.html", status=403)
+    """CSRF_FAILURE_VIEW: a refused form in the site's style, saying what to do, with what was
+    typed shown back when the form came from this site (a missing or stale CSRF cookie or
+    token: cookies cleared, a page kept open for days). A POST from another site (Origin or
+    Referer check failed) gets no echo: it must not be able to put its text on our pages."""
+    if reason.startswith("CSRF "):
+        return _refusal(request, "403_csrf.html", 403)
+    response = render(request, "403_csrf.html", {"kept": []}, status=403)
+    add_never_cache_headers(response)
+    return response

@@ -45,10 +45,12 @@ def main_nav(request):
 def operator(request):
     """The operator, menu and links that the header and footer of every page show."""
     phone = settings.OPERATOR["phone"]
+    whatsapp = settings.OPERATOR.get("whatsapp") or phone
     return {
         "operator": settings.OPERATOR,
         "operator_phone_href": "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
-        "operator_whatsapp_href": "https://wa.me/" + "".join(ch for ch in phone if ch.isdigit()),
+        "operator_whatsapp": whatsapp,
+        "operator_whatsapp_href": "https://wa.me/" + "".join(ch for ch in whatsapp if ch.isdigit()),
         "social_links": SOCIAL_LINKS,
         # Lazy: admin pages and e-mails that never show the menu never query for it.
         "main_nav": SimpleLazyObject(lambda: main_nav(request)),

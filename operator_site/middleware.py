@@ -1,7 +1,10 @@
 """Site-wide response handling Django has no setting for: security headers, request size
 limits, and fast gzip."""
 
+from urllib.parse import unquote_plus
+
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
@@ -35,6 +38,24 @@ class SecurityHeadersMiddleware:
         except ValueError:
             return False  # Django's own body limits still apply while it reads.
         return length > settings.MAX_REQUEST_BYTES
+
+
+class RefuseNulMiddleware:
+    """400 for a NUL character in the path or the query string, before any view reads it.
+
+    PostgreSQL cannot store or compare text with NUL in it: `?status=%00` on an admin list, a
+    search, a filter reached the database and ended in a DataError and a 500. No address of
+    this site has a use for NUL; form fields refuse it already (Django's CharField validator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "\x00" in unquote_plus(query):
+            raise BadRequest("NUL character in the address")
+        return self.get_response(request)
 
 
 class FastGZipMiddleware(GZipMiddleware):

@@ -88,3 +88,17 @@ class ContentPage(models.Model):
     @property
     def menu_label(self):
         return self.nav_label or self.title
+
+
+class Heartbeat(models.Model):
+    """One row that /healthz rewrites: the proof that the database takes writes (a disk that is
+    full or a database gone read-only still answers SELECT 1)."""
+
+    beat_at = models.DateTimeField(_("last written"))
+
+    class Meta:
+        verbose_name = _("health-check heartbeat")
+        verbose_name_plural = _("health-check heartbeats")
+
+    def __str__(self):
+        return f"heartbeat {self.beat_at:%Y-%m-%d %H:%M:%S}"

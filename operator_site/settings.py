@@ -78,6 +78,10 @@ elif SECRET_KEY.startswith("django-insecure") and not DEBUG:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
+# /healthz answers 503 when the data folder has less free space than this (MB): the database
+# and uploads would start failing soon after.
+DATA_DIR_MIN_FREE_MB = env_int("DATA_DIR_MIN_FREE_MB", 200, minimum=0, maximum=1024 * 1024)
+
 # Where the SQLite database, uploaded media, collected static files and the generated secret
 # key live on a single-server install. Git ignores var/.
 DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "var").resolve()
@@ -108,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise so that static files get the same headers and size limits as pages.
     "operator_site.middleware.SecurityHeadersMiddleware",
+    # Before anything reads the query string: PostgreSQL refuses text with NUL in it.
+    "operator_site.middleware.RefuseNulMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which serves its own pre-compressed static files: this compresses pages.
@@ -430,6 +436,8 @@ OPERATOR = {
     "name": "Salkantay Trek Machu",
     "tagline": _("Sustainable Tourism Operator"),
     "phone": "+51 914 939913",
+    # The page gives one number; the site already invites calls and WhatsApp messages to it.
+    "whatsapp": "+51 914 939913",
     "city": _("Cusco, Peru"),
 }
 
@@ -481,6 +489,16 @@ def _env_emails(name, default):
 
 # Requests for information a client address may send, per period: the public form is a target.
 INQUIRY_RATE_LIMIT = _env_rate("INQUIRY_RATE_LIMIT", "10/h")
+# A form token older than this (a page left open for days) is refused: the form comes back with
+# everything typed and asks to press send again. Seconds; a day by default.
+INQUIRY_FORM_TOKEN_MAX_AGE = env_int(
+    "INQUIRY_FORM_TOKEN_MAX_AGE", 60 * 60 * 24, minimum=600, maximum=60 * 60 * 24 * 30
+)
+# Confirmations one address may receive per Cusco day: anyone can type anyone's address.
+INQUIRY_CONFIRMATIONS_PER_DAY = env_int("INQUIRY_CONFIRMATIONS_PER_DAY", 3, minimum=1, maximum=50)
+# Suspected spam is kept this many days for staff to look at, then `purge_suspected_spam`
+# deletes it (run it daily from cron).
+INQUIRY_SPAM_KEEP_DAYS = env_int("INQUIRY_SPAM_KEEP_DAYS", 30, minimum=1, maximum=3650)
 # Load balancers / reverse proxies whose X-Forwarded-For is believed. From anyone else the
 # header is ignored, so it cannot be used to dodge the rate limit.
 TRUSTED_PROXIES = _env_networks("TRUSTED_PROXIES")

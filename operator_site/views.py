@@ -1,14 +1,17 @@
+import datetime
 import logging
+import shutil
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
@@ -18,7 +21,7 @@ from treks.caching import shared_page
 from treks.models import Destination, TravelStyle, Trek
 from treks.views import breadcrumbs, card_treks, with_card_data
 
-from .models import ContentPage
+from .models import ContentPage, Heartbeat
 from .text import render_body
 
 POPULAR_COUNT = 6
@@ -80,25 +83,61 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-@require_GET
-@cache_control(no_store=True)
-def healthz(request):
-    """For a load balancer. 200 when this server can serve: the database answers. 503 when the
-    database does not. Redis (when REDIS_URL is set) is reported but does not fail the check: the
-    site works without it, only slower, and taking every server out of the pool because the
-    shared cache is down would turn a slow site into no site. The body names what is down and
-    nothing else (no host names, no error texts)."""
-    checks = {"database": "ok"}
+# The heartbeat row is rewritten when older than this: one write per few seconds for all app
+# servers together, not one per probe (a load balancer probes every server every few seconds).
+HEARTBEAT_SECONDS = 5
+
+
+def _database_check():
+    """ "ok", "down" (no answer) or "unwritable" (answers, but refuses writes: disk full,
+    read-only file or server). Reads the heartbeat row and rewrites it when it is older than
+    HEARTBEAT_SECONDS: a write that any app server made that recently proves the same."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        now = timezone.now()
+        beat = Heartbeat.objects.filter(pk=1).values_list("beat_at", flat=True).first()
     except Exception:
         logger.warning("healthz: database unavailable", exc_info=True)
-        checks["database"] = "down"
+        return "down"
+    if beat is not None and now - datetime.timedelta(seconds=HEARTBEAT_SECONDS) < beat <= now:
+        return "ok"
+    try:
+        with transaction.atomic():
+            if not Heartbeat.objects.filter(pk=1).update(beat_at=now):
+                Heartbeat.objects.create(pk=1, beat_at=now)
+    except IntegrityError:
+        pass  # another server created the row at the same moment: that was a write
+    except Exception:
+        logger.warning("healthz: database refuses writes", exc_info=True)
+        return "unwritable"
+    return "ok"
+
+
+def _disk_check():
+    """ "ok", or "full" when the data folder (SQLite, uploads, file cache) has less than
+    DATA_DIR_MIN_FREE_MB free."""
+    try:
+        free = shutil.disk_usage(settings.DATA_DIR).free
+    except OSError:
+        return "ok"  # no data folder (static-only checkout): nothing there to fill up
+    return "full" if free < settings.DATA_DIR_MIN_FREE_MB * 1024 * 1024 else "ok"
+
+
+@require_GET
+@cache_control(no_store=True)
+def healthz(request):
+    """For a load balancer. 200 when this server can serve and store: the database answers
+    and takes writes, and the data folder has room. 503 otherwise (a traveller's request
+    would fail). Redis (when REDIS_URL is set) is reported but does not fail the check: the
+    site works without it, only slower, and taking every server out of the pool because the
+    shared cache is down would turn a slow site into no site. The body names what is down and
+    nothing else (no host names, no error texts)."""
+    checks = {"database": _database_check(), "disk": _disk_check()}
     if settings.REDIS_URL:
         checks["cache"] = "ok" if cache.ping() else "down"
-    if checks["database"] != "ok":
+    if checks["database"] != "ok" or checks["disk"] != "ok":
         status, code = "error", 503
     elif "down" in checks.values():
         status, code = "degraded", 200

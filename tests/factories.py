@@ -165,8 +165,10 @@ def make_inquiry(**kwargs):
     kwargs.setdefault("travel_date", timezone.localdate() + datetime.timedelta(days=60))
     kwargs.setdefault("group_size", 2)
     kwargs.setdefault("lead_source", Inquiry.LeadSource.SEARCH)
-    kwargs.setdefault("name", f"Traveller {next(_seq)}")
-    kwargs.setdefault("email", "traveller@example.com")
+    n = next(_seq)
+    kwargs.setdefault("name", f"Traveller {n}")
+    # One address each: an address gets at most INQUIRY_CONFIRMATIONS_PER_DAY confirmations.
+    kwargs.setdefault("email", f"traveller{n}@example.com")
     return Inquiry.objects.create(**kwargs)
 
 

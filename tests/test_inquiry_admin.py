@@ -93,11 +93,13 @@ def test_search_by_name_or_email(staff_client):
     assert list(_changelist(staff_client, q="ana@example").context["cl"].result_list) == [a]
 
 
-def _action(client, action, rows):
-    return client.post(
-        reverse(CHANGELIST),
-        {"action": action, "_selected_action": [r.pk for r in rows]},
-    )
+def _action(client, action, rows, **filters):
+    """Run an admin action on `rows`, from the list as filtered by `filters` (the action sees
+    only the rows the list shows)."""
+    from urllib.parse import urlencode
+
+    url = reverse(CHANGELIST) + (f"?{urlencode(filters)}" if filters else "")
+    return client.post(url, {"action": action, "_selected_action": [r.pk for r in rows]})
 
 
 @pytest.mark.parametrize(
@@ -194,6 +196,7 @@ def test_summary_counts_by_lead_source_and_trek_in_a_period(staff_client):
     make_inquiry(trek=lares, lead_source="tripadvisor", status=Inquiry.Status.WON)
     make_inquiry(lead_source="friend")
     make_inquiry(lead_source="friend", received_at=now - datetime.timedelta(days=90))
+    make_inquiry(trek=lares, lead_source="tripadvisor", spam_reason=Inquiry.SpamReason.HONEYPOT)
     response = staff_client.get(reverse("admin:inquiries_inquiry_summary"))
     assert response.status_code == 200
     by_source = {r["lead_source"]: (r["total"], r["won"]) for r in response.context["by_source"]}
@@ -243,3 +246,216 @@ def test_staff_can_record_a_request_that_came_by_phone(staff_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Inquiry.objects.get().name == "Caller"
     assert Inquiry.objects.get().language == "es"
+
+
+# --- CSV: the complete formula escape, and phone numbers left as they are (issue 12) ------------
+
+FORMULA_CELLS = [
+    "=1+1",
+    "+1+1",
+    "-1+1",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    ' =HYPERLINK("http://evil.example")',
+    '\ufeff=HYPERLINK("http://evil.example")',
+    "\u200b=cmd|' /C calc'!A0",
+    "\u00a0\u3000+1+1",
+    "\n-2+3",
+]
+
+
+@pytest.mark.parametrize("value", FORMULA_CELLS)
+def test_csv_escapes_a_formula_behind_spaces_a_bom_or_invisible_characters(staff_client, value):
+    inquiry = make_inquiry(message=value, staff_notes=value, country=value[:80])
+    row = _csv_row(staff_client, inquiry)
+    for column in ("message", "staff notes", "country"):
+        assert row[column] == "'" + value, column
+
+
+@pytest.mark.parametrize(
+    ("phone", "written"),
+    [
+        ("+44 7700 900123", "+44 7700 900123"),
+        ("+51 (84) 123-456", "+51 (84) 123-456"),
+        ("-5 1234 5678", "-5 1234 5678"),  # digits only: nothing a spreadsheet can run
+        # Admin takes any text for a request that came by phone: that is escaped.
+        ('+1 =HYPERLINK("x")', '\'+1 =HYPERLINK("x")'),
+        ('=WEBSERVICE("x")', '\'=WEBSERVICE("x")'),
+        ("@CALL", "'@CALL"),
+    ],
+)
+def test_csv_writes_phone_numbers_as_typed_but_escapes_formulas_in_them(
+    staff_client, phone, written
+):
+    assert _csv_row(staff_client, make_inquiry(phone=phone))["phone"] == written
+
+
+def test_csv_leaves_ordinary_text_alone(staff_client):
+    inquiry = make_inquiry(name="Ana Quispe", message=" Hello\n=not at the start", country="Peru")
+    row = _csv_row(staff_client, inquiry)
+    assert (row["name"], row["message"], row["country"]) == (
+        "Ana Quispe",
+        " Hello\n=not at the start",
+        "Peru",
+    )
+
+
+def _csv_row(client, inquiry):
+    response = _action(client, "export_csv", [inquiry])
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return dict(zip(rows[0], rows[1], strict=True))
+
+
+# --- .xlsx export ---------------------------------------------------------------------------
+
+
+def test_xlsx_export_has_phones_as_text_times_in_cusco_and_formulas_as_text(staff_client):
+    import openpyxl
+
+    trek = make_trek(name="Lares Trek")
+    received = datetime.datetime(2027, 1, 15, 3, 30, tzinfo=datetime.UTC)  # 22:30 in Cusco
+    a = make_inquiry(
+        trek=trek,
+        name="Ana Quispe",
+        phone="+44 7700 900123",
+        message='=HYPERLINK("http://evil.example")',
+        staff_notes="pasted\x01from elsewhere",
+        received_at=received,
+        travel_date=datetime.date(2027, 5, 1),
+        group_size=3,
+    )
+    make_inquiry(name="Not Selected")
+    response = _action(staff_client, "export_xlsx", [a])
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"].startswith('attachment; filename="requests-')
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows())
+    assert len(rows) == 2
+    header = [cell.value for cell in rows[0]]
+    cells = dict(zip(header, rows[1], strict=True))
+    assert cells["phone"].value == "+44 7700 900123"
+    assert cells["phone"].data_type == "s"
+    assert cells["message"].value == '=HYPERLINK("http://evil.example")'
+    assert cells["message"].data_type == "s"  # text, not a formula
+    assert cells["received (Cusco time)"].value == datetime.datetime(2027, 1, 14, 22, 30)
+    assert cells["travel date"].value.date() == datetime.date(2027, 5, 1)
+    assert cells["people"].value == 3
+    assert cells["trek"].value == "Lares Trek"
+    assert cells["staff notes"].value == "pasted\ufffdfrom elsewhere"
+
+
+def test_xlsx_export_needs_view_permission(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "clerk", password="a-long-test-pass", is_staff=True
+    )
+    client.force_login(user)
+    response = _action(client, "export_xlsx", [make_inquiry()])
+    assert response.status_code == 403
+
+
+# --- Suspected spam: out of the default list, one filter away, one click back (issue 12) -------
+
+
+def test_suspected_spam_is_left_out_of_the_default_list_but_one_filter_away(staff_client):
+    person = make_inquiry(name="Real Person")
+    spam = make_inquiry(name="Autofilled Person", spam_reason=Inquiry.SpamReason.HONEYPOT)
+    default = _changelist(staff_client)
+    assert list(default.context["cl"].result_list) == [person]
+    assert "Not spam (the pipeline)" in default.content.decode()
+    assert "Suspected spam only" in default.content.decode()
+    assert list(_changelist(staff_client, spam="yes").context["cl"].result_list) == [spam]
+    both = _changelist(staff_client, spam="any").context["cl"].result_list
+    assert set(both) == {person, spam}
+    by_reason = _changelist(staff_client, spam="honeypot").context["cl"].result_list
+    assert list(by_reason) == [spam]
+    assert list(_changelist(staff_client, spam="too_fast").context["cl"].result_list) == []
+    # Its page shows why.
+    page = staff_client.get(reverse("admin:inquiries_inquiry_change", args=[spam.pk]))
+    assert "Hidden field filled in" in page.content.decode()
+
+
+def test_not_spam_moves_the_request_to_the_pipeline_and_sends_its_emails(
+    staff_client, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.INQUIRY_NOTIFY_EMAILS = ["sales@example.com"]
+    spam = make_inquiry(
+        name="Autofilled Person", email="ana@example.com", spam_reason=Inquiry.SpamReason.TOO_FAST
+    )
+    other = make_inquiry(name="Still Spam", spam_reason=Inquiry.SpamReason.BAD_TOKEN)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _action(staff_client, "mark_not_spam", [spam], spam="yes")
+    assert response.status_code == 302
+    spam.refresh_from_db()
+    assert spam.spam_reason == ""
+    assert spam.staff_notified_at is not None and spam.confirmation_sent_at is not None
+    assert sorted(m.to[0] for m in mailoutbox) == ["ana@example.com", "sales@example.com"]
+    assert Inquiry.objects.get(pk=other.pk).spam_reason == Inquiry.SpamReason.BAD_TOKEN
+    assert list(_changelist(staff_client).context["cl"].result_list) == [spam]
+
+
+def test_not_spam_on_a_request_that_is_not_spam_sends_nothing_again(
+    staff_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    person = make_inquiry(staff_notified_at=timezone.now(), confirmation_sent_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        _action(staff_client, "mark_not_spam", [person])
+    assert mailoutbox == []
+
+
+def test_staff_who_may_only_view_cannot_mark_not_spam(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(
+        "viewer", password="a-long-test-pass", is_staff=True
+    )
+    user.user_permissions.add(Permission.objects.get(codename="view_inquiry"))
+    client.force_login(user)
+    spam = make_inquiry(spam_reason=Inquiry.SpamReason.HONEYPOT)
+    _action(client, "mark_not_spam", [spam], spam="yes")
+    assert Inquiry.objects.get(pk=spam.pk).spam_reason == Inquiry.SpamReason.HONEYPOT
+
+
+# --- Purge of old suspected spam ---------------------------------------------------------------
+
+
+def test_purge_deletes_suspected_spam_older_than_30_days_only(capsys):
+    from django.core.management import call_command
+
+    long_ago = timezone.now() - datetime.timedelta(days=31)
+    recently = timezone.now() - datetime.timedelta(days=29)
+    old_spam = make_inquiry(spam_reason=Inquiry.SpamReason.HONEYPOT, received_at=long_ago)
+    new_spam = make_inquiry(spam_reason=Inquiry.SpamReason.TOO_FAST, received_at=recently)
+    old_person = make_inquiry(received_at=long_ago - datetime.timedelta(days=400))
+    call_command("purge_suspected_spam")
+    assert "deleted 1 suspected spam request(s) older than 30 days" in capsys.readouterr().out
+    remaining = set(Inquiry.objects.values_list("pk", flat=True))
+    assert remaining == {new_spam.pk, old_person.pk}
+    assert old_spam.pk not in remaining
+    call_command("purge_suspected_spam", "--days", "7")
+    assert set(Inquiry.objects.values_list("pk", flat=True)) == {old_person.pk}
+
+
+def test_purge_refuses_zero_days():
+    from django.core.management import CommandError, call_command
+
+    make_inquiry(spam_reason=Inquiry.SpamReason.HONEYPOT)
+    with pytest.raises(CommandError):
+        call_command("purge_suspected_spam", "--days", "0")
+    assert Inquiry.objects.count() == 1
+
+
+def test_a_request_whose_confirmation_was_withheld_counts_as_e_mailed(staff_client):
+    make_inquiry(
+        name="Capped Address",
+        staff_notified_at=timezone.now(),
+        confirmation_withheld=Inquiry.ConfirmationWithheld.DAILY_LIMIT,
+    )
+    pending = _changelist(staff_client, emails="pending").context["cl"].result_list
+    assert list(pending) == []
+    row = _changelist(staff_client).content.decode()
+    assert 'alt="True"' in row

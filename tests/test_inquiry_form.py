@@ -115,13 +115,14 @@ BAD_INPUT = [
     ("travel_date", (TODAY - datetime.timedelta(days=1)).isoformat(), "cannot be in the past"),
     ("travel_date", _years_ahead(3, plus_days=1), "within 3 years"),
     ("travel_date", "31/12/2099", "Enter a valid date"),
-    ("group_size", "0", "greater than or equal to 1"),
-    ("group_size", "-2", "greater than or equal to 1"),
-    ("group_size", "13", "less than or equal to 12"),  # the trek's group_size_max
+    ("group_size", "0", "at least 1 person"),
+    ("group_size", "-1", "at least 1 person"),
+    ("group_size", "-2", "at least 1 person"),
+    ("group_size", "13", "Up to 12 people"),  # the trek's group_size_max
     ("group_size", "two", "Enter a whole number"),
     ("group_size", "", "This field is required"),
     ("email", "ana@", "Enter a valid email address"),
-    ("email", "ana@example.com\r\nBcc: victim@example.com", "Enter a valid email address"),
+    ("email", "ana@example.com\r\nBcc: victim@example.com", "invisible character (U+000D)"),
     ("name", "A" * 101, "at most 100 characters"),
     ("name", "", "This field is required"),
     ("country", "P" * 81, "at most 80 characters"),
@@ -137,6 +138,21 @@ BAD_INPUT = [
     ("message", "Hello\x0bthere", "control character"),
     ("name", "Ana \u202egnp.exe", "text-direction character"),
     ("message", "Pay to \u2066IBAN\u2069", "text-direction character"),
+    # Invisible characters in the address (issue 12): copy-paste's left-to-right mark, a
+    # right-to-left override that makes admin show another address, a zero-width space that
+    # mail servers drop; and a domain that is no IDNA name.
+    ("email", "ana@gmail.com\u200e", "invisible character (U+200E)"),
+    ("email", "ana@\u202emoc.liamg", "invisible character (U+202E)"),
+    ("email", "ana\u200b@gmail.com", "invisible character (U+200B)"),
+    ("email", "ana@gma\u200bil.com", "invisible character (U+200B)"),
+    ("email", "ana@gmail.com\u2060", "invisible character (U+2060)"),
+    ("email", "\ufeffana@gmail.com", "invisible character (U+FEFF)"),
+    ("email", "ana@gmail.com\x07", "invisible character (U+0007)"),
+    ("email", "ana@-gmail-.com", "not a valid domain name"),
+    # A name of nothing visible (issue 12).
+    ("name", "\u200b\u200b\u200b", "write your name"),
+    ("name", "\u200d \u200c", "write your name"),
+    ("name", "...", "write your name"),
     ("lead_source", "billboard", "Select a valid choice"),
     ("lead_source", "", "This field is required"),
 ]
@@ -160,7 +176,9 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_stored(client, field
 def test_more_than_30_people_is_refused_without_a_trek(client):
     response = client.post(_url(), inquiry_post_data(group_size="31"))
     assert response.status_code == 200
-    assert "less than or equal to 30" in response.context["inquiry_form"].errors["group_size"][0]
+    assert response.context["inquiry_form"].errors["group_size"] == [
+        "Up to 30 people in one group; for more, write to us."
+    ]
     assert Inquiry.objects.count() == 0
 
 
@@ -206,7 +224,7 @@ def test_invalid_form_on_trek_page_keeps_what_was_typed(client):
     assert 'value="Chile"' in body
     assert 'value="99"' in body
     assert "Please check the field marked below" in body
-    assert "less than or equal to 10" in body
+    assert "Up to 10 people in one group" in body
 
 
 def test_post_without_csrf_token_is_a_403_in_the_site_style(client):
@@ -275,10 +293,12 @@ def test_valid_post_takes_a_bounded_number_of_queries(client, django_capture_on_
         response = client.post(_url(trek), inquiry_post_data())
     assert response.status_code == 302
     # The trek; Django's model validation of three check constraints (a SELECT each); the
-    # INSERT; then the e-mails: claim, read, record. The test's own transaction adds savepoints.
+    # INSERT; then the e-mails: claim, read, count the confirmation to the address (an UPDATE
+    # that finds no row for today yet, then its INSERT), record. The test's own transaction
+    # adds savepoints.
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 8, "\n".join(q[:150] for q in statements)
-    assert len(queries) <= 16, "\n".join(q["sql"][:150] for q in queries)
+    assert len(statements) == 10, "\n".join(q[:150] for q in statements)
+    assert len(queries) <= 20, "\n".join(q["sql"][:150] for q in queries)
 
 
 def test_second_try_after_an_error_records_the_trek_page_as_source(client):
@@ -340,3 +360,104 @@ def test_each_treks_fresh_form_posts_to_its_own_trek(client):
         html = client.get(trek.get_absolute_url()).content.decode()
         action = re.search(r'<form class="inquiry-form" method="post" action="([^"#]+)', html)
         assert action.group(1) == reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
+
+
+def test_zero_and_minus_one_people_get_the_same_one_message(client):
+    errors = [
+        client.post(_url(), inquiry_post_data(group_size=value)).context["inquiry_form"].errors
+        for value in ("0", "-1")
+    ]
+    assert errors[0]["group_size"] == errors[1]["group_size"] == ["A group is at least 1 person."]
+
+
+# --- The CSRF failure page keeps what was typed (issue 12, item 3) ----------------------------
+
+
+def test_csrf_failure_shows_back_what_was_typed_escaped(client):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(_url())  # the CSRF cookie; then the token in the form is stale or missing
+    data = inquiry_post_data(
+        name="Kiri <b>Tane</b>", message="We are four.\n<script>alert(1)</script>"
+    )
+    response = browser.post(_url(), {**data, "csrfmiddlewaretoken": "x" * 64})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "What you wrote, so that nothing is lost" in body
+    assert "Kiri &lt;b&gt;Tane&lt;/b&gt;" in body
+    assert "We are four.<br>&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<script>alert(1)</script>" not in body
+    assert "no-store" in response.headers["Cache-Control"]
+    assert Inquiry.objects.count() == 0
+
+
+def test_csrf_failure_without_a_cookie_shows_back_what_was_typed(client):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(_url(), inquiry_post_data(name="Kiri Tane"))
+    assert response.status_code == 403
+    assert "Kiri Tane" in response.content.decode()
+
+
+def test_csrf_failure_from_another_site_shows_nothing_back(client, settings):
+    """A POST from another site must not be able to put its text on our pages."""
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        _url(),
+        inquiry_post_data(name="Call +1 900 555 0100 for your refund"),
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "We could not accept this form" in body
+    assert "refund" not in body
+
+
+def test_csrf_failure_never_shows_back_another_forms_fields(client, django_user_model):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/admin/login/", {"username": "staff", "password": "hunter2-secret"}
+    )
+    assert response.status_code == 403
+    assert "hunter2-secret" not in response.content.decode()
+
+
+# --- Database unwritable: a 503 that keeps what was typed (issue 12, item 2) -------------------
+
+
+READ_ONLY = {
+    "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
+    "postgresql": ("SET default_transaction_read_only = on", "RESET default_transaction_read_only"),
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("trek_page", [False, True])
+def test_database_refusing_writes_gives_a_503_with_everything_typed(client, trek_page):
+    """The database answers but refuses every write (here: put in read-only mode for real;
+    tests/test_full_disk.py fills a real disk)."""
+    url = _url(make_trek(name="Lares Trek")) if trek_page else _url()
+    data = inquiry_post_data(name="Kiri <Tane>", message="Four of us.\nIn May?")
+    on, off = READ_ONLY[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(on)
+    try:
+        response = client.post(url, data)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(off)
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "We could not save your request just now" in body
+    assert "Kiri &lt;Tane&gt;" in body
+    assert "Four of us.<br>In May?" in body
+    assert "ana@example.com" in body and "+51 984 123456" in body
+    assert "+51 914 939913" in body  # the operator's phone
+    assert 'href="https://wa.me/51914939913"' in body  # and WhatsApp
+    assert "readonly" not in body and "read-only transaction" not in body
+    assert response["Retry-After"] == "300"
+    assert "no-store" in response.headers["Cache-Control"]
+    assert Inquiry.objects.count() == 0

@@ -252,3 +252,176 @@ def test_concurrent_retry_runs_never_send_twice(settings):
     assert errors == []
     assert len(mail.outbox) == 8  # 4 requests × (staff + confirmation), none twice
     assert Inquiry.objects.notification_pending().count() == 0
+
+
+# --- The confirmation relays nothing a stranger typed (issue 12, item 5) ----------------------
+
+LINK_LIKE_NAMES = [
+    "Claim refund at http://evil.example/r",
+    "Claim refund at evil.example",
+    "Write to refunds@evil.example",
+    "Visit www example",
+    "Go to evil．example",  # a full-width dot
+    "Go to evil。example",  # an ideographic full stop, a dot to IDNA
+    "Call +1 900 555 0100 now",
+    "evil.example/r",
+]
+
+
+@pytest.mark.parametrize("name", LINK_LIKE_NAMES)
+def test_confirmation_to_any_address_carries_no_link_from_the_name(
+    client, django_capture_on_commit_callbacks, notify, name
+):
+    trek = make_trek(name="Lares Trek")
+    url = reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
+    _post(client, django_capture_on_commit_callbacks, url, name=name, email="victim@example.net")
+    staff, confirmation = mail.outbox
+    assert confirmation.to == ["victim@example.net"]
+    assert confirmation.subject == "Your request to Salkantay Trek Machu: Lares Trek"
+    html = confirmation.alternatives[0][0]
+    for text in (confirmation.subject, confirmation.body, html):
+        assert name not in text
+        assert "evil" not in text
+        assert "900 555" not in text
+    assert confirmation.body.startswith("Hello,\n")
+    assert "<p>Hello,</p>" in html
+    assert name in staff.body  # staff see everything the traveller typed
+
+
+def test_confirmation_greets_a_plain_name_with_a_fixed_subject(
+    client, django_capture_on_commit_callbacks, notify
+):
+    _post(client, django_capture_on_commit_callbacks, name="José María O'Neill-Quispe")
+    confirmation = mail.outbox[1]
+    assert confirmation.subject == "Your request to Salkantay Trek Machu: general request"
+    assert confirmation.body.startswith("Hello José María O'Neill-Quispe,")
+
+
+def test_at_most_three_confirmations_per_address_per_day_staff_always_told(
+    client, django_capture_on_commit_callbacks, notify
+):
+    addresses = ["victim@example.net", "VICTIM@example.net", "victim+1@Example.NET"] * 2
+    for index, address in enumerate(addresses):
+        _post(client, django_capture_on_commit_callbacks, email=address, group_size=str(index + 1))
+    confirmations = [m for m in mail.outbox if m.to != notify.INQUIRY_NOTIFY_EMAILS]
+    staff = [m for m in mail.outbox if m.to == notify.INQUIRY_NOTIFY_EMAILS]
+    assert len(staff) == 6
+    assert len(confirmations) == 3
+    assert Inquiry.objects.count() == 6
+    withheld = Inquiry.objects.filter(confirmation_withheld="daily_limit")
+    assert withheld.count() == 3
+    assert not withheld.filter(confirmation_sent_at__isnull=False).exists()
+    # Nothing is left for the retry command to send: a withheld confirmation is not owed.
+    assert Inquiry.objects.notification_pending().count() == 0
+    # Another address is not affected.
+    _post(client, django_capture_on_commit_callbacks, email="ana@example.com")
+    assert mail.outbox[-1].to == ["ana@example.com"]
+
+
+def test_the_daily_count_starts_again_the_next_day(notify):
+    from unittest import mock
+
+    from inquiries.models import ConfirmationCount
+
+    notify.INQUIRY_CONFIRMATIONS_PER_DAY = 1
+    for _ in range(2):
+        notifications.deliver(make_inquiry(email="ana@example.com").pk)
+    assert len([m for m in mail.outbox if m.to == ["ana@example.com"]]) == 1
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with mock.patch("django.utils.timezone.localdate", return_value=tomorrow):
+        notifications.deliver(make_inquiry(email="ana@example.com").pk)
+    assert len([m for m in mail.outbox if m.to == ["ana@example.com"]]) == 2
+    assert sorted(ConfirmationCount.objects.values_list("sent", flat=True)) == [1, 1]
+
+
+def test_a_failed_confirmation_does_not_use_up_the_days_count(notify):
+    from inquiries.models import ConfirmationCount
+
+    notify.INQUIRY_CONFIRMATIONS_PER_DAY = 1
+    notify.EMAIL_BACKEND = "tests.test_inquiry_notifications.BrokenSMTPBackend"
+    inquiry = make_inquiry(email="ana@example.com")
+    assert notifications.deliver(inquiry.pk) == notifications.FAILED
+    assert ConfirmationCount.objects.get().sent == 0
+    notify.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Inquiry.objects.filter(pk=inquiry.pk).update(notify_claimed_until=None)
+    assert notifications.deliver(inquiry.pk) == notifications.SENT
+    assert [m.to for m in mail.outbox] == [notify.INQUIRY_NOTIFY_EMAILS, ["ana@example.com"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_confirmations_to_one_address_never_pass_the_cap(settings):
+    import threading
+
+    from django.db import connections
+
+    settings.INQUIRY_CONFIRMATIONS_PER_DAY = 2
+    settings.EMAIL_BACKEND = "tests.test_inquiry_notifications.SlowBackend"
+    mail.outbox = []
+    pks = [make_inquiry(email="victim@example.net").pk for _ in range(6)]
+    errors = []
+
+    def run(pk):
+        try:
+            notifications.deliver(pk)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(pk,)) for pk in pks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len([m for m in mail.outbox if m.to == ["victim@example.net"]]) == 2
+    assert Inquiry.objects.filter(confirmation_withheld="daily_limit").count() == 4
+
+
+# --- A bad address never stops the staff notification (item 6) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "ana@gmail.com\u200e",  # stored before the form refused it: UnicodeError on every try
+        "ana@\u202emoc.liamg",
+        "an\u200ba@gmail.com",
+        "ana\r\nBcc: x@example.com@gmail.com",
+    ],
+)
+def test_staff_are_told_without_reply_to_when_the_address_cannot_be_used(notify, stored):
+    inquiry = make_inquiry(email=stored)
+    assert notifications.deliver(inquiry.pk) == notifications.SENT
+    (staff,) = mail.outbox
+    assert staff.to == ["sales@salkantaytrekmachu.example"]
+    assert staff.reply_to == []
+    assert "This address cannot be used to send mail" in staff.body
+    assert "This address cannot be used to send mail" in staff.alternatives[0][0]
+    staff.message()  # the whole message can be built: nothing in it breaks a header
+    inquiry.refresh_from_db()
+    assert inquiry.staff_notified_at is not None
+    assert inquiry.confirmation_withheld == "unusable_address"
+    assert Inquiry.objects.notification_pending().count() == 0
+
+
+def test_an_international_domain_is_shown_as_typed_and_mailed_to_its_ascii_form(
+    client, django_capture_on_commit_callbacks, notify
+):
+    _post(client, django_capture_on_commit_callbacks, email="ana@BÜCHER.example")
+    inquiry = Inquiry.objects.get()
+    assert inquiry.email == "ana@bücher.example"  # IDNA's one display form: what staff see
+    staff, confirmation = mail.outbox
+    assert confirmation.to == ["ana@xn--bcher-kva.example"]
+    assert staff.reply_to == ["ana@xn--bcher-kva.example"]
+    assert "ana@bücher.example (mail goes to ana@xn--bcher-kva.example)" in staff.body
+    assert "ana@xn--bcher-kva.example" in confirmation.message()["To"]
+
+
+def test_idna_2008_is_used_where_python_would_map_the_domain_to_another():
+    """Python's own codec (IDNA 2003) turns "ß" into "ss": mail for faß.example would go to
+    fass.example, another domain. The address is sent to the one staff see."""
+    from inquiries.validators import mail_address, normalise_email_domain
+
+    assert normalise_email_domain("ana@Faß.example") == "ana@faß.example"
+    assert mail_address("ana@faß.example") == "ana@xn--fa-hia.example"

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from inquiries import tokens
 from inquiries.models import Inquiry
+from inquiries.views import THANKS_COOKIE
 from tests.factories import inquiry_post_data, make_inquiry, make_trek
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,9 @@ def test_a_different_request_sent_with_a_reused_token_is_stored_too(
         first_response = client.post(CONTACT, first)
         second_response = client.post(CONTACT, second)
     assert first_response.status_code == second_response.status_code == 302
-    assert first_response["Location"] != second_response["Location"]
+    assert (
+        first_response.cookies[THANKS_COOKIE].value != second_response.cookies[THANKS_COOKIE].value
+    )
     assert sorted(Inquiry.objects.values_list("group_size", flat=True)) == [2, 4]
     assert len(mailoutbox) == 4  # staff and traveller, for each request
 
@@ -74,35 +77,104 @@ def test_every_trek_page_view_gets_a_valid_token_of_its_own(client):
         assert 0 <= age < 60
 
 
-def test_honeypot_filled_gets_the_thank_you_page_and_stores_nothing(client, mailoutbox):
-    response = client.post(CONTACT, inquiry_post_data(website="http://spam.example"))
+# --- Suspected spam: stored and marked, never dropped (issue 12, item 1) ----------------------
+
+
+def test_honeypot_filled_gets_the_thank_you_page_and_is_stored_as_suspected_spam(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(CONTACT, inquiry_post_data(website="http://spam.example"))
     assert response.status_code == 302
-    assert response["Location"].startswith("/contact/thanks/")
+    assert response["Location"] == "/contact/thanks/"
     page = client.get(response["Location"])
     assert page.status_code == 200
-    assert "Thank you" in page.content.decode()
-    assert Inquiry.objects.count() == 0
-    assert mailoutbox == []
+    assert "Thank you, Ana Quispe" in page.content.decode()
+    inquiry = Inquiry.objects.get()
+    assert inquiry.spam_reason == Inquiry.SpamReason.HONEYPOT
+    assert inquiry.name == "Ana Quispe"
+    assert mailoutbox == []  # no e-mail until staff say "not spam"
 
 
-def test_form_sent_under_two_seconds_is_treated_as_a_bot(client):
+def test_form_sent_under_two_seconds_is_stored_as_suspected_spam(client, mailoutbox):
     token = tokens.new_form_token(rendered_at=time.time() - 0.5)
     response = client.post(CONTACT, inquiry_post_data(form_token=token))
     assert response.status_code == 302
-    assert Inquiry.objects.count() == 0
+    inquiry = Inquiry.objects.get()
+    assert inquiry.spam_reason == Inquiry.SpamReason.TOO_FAST
+    assert inquiry.idempotency_key == tokens.read_form_token(token)[0]
+    assert mailoutbox == []
 
 
 def test_form_sent_after_two_seconds_is_stored(client):
     token = tokens.new_form_token(rendered_at=time.time() - 2.5)
     client.post(CONTACT, inquiry_post_data(form_token=token))
-    assert Inquiry.objects.count() == 1
+    assert Inquiry.objects.get().spam_reason == ""
 
 
 @pytest.mark.parametrize("token", ["", "forged", tokens.new_form_token()[:-3] + "abc"])
-def test_missing_or_forged_form_token_stores_nothing(client, token):
+def test_missing_or_forged_form_token_is_stored_as_suspected_spam(client, mailoutbox, token):
     response = client.post(CONTACT, inquiry_post_data(form_token=token))
     assert response.status_code == 302
+    assert Inquiry.objects.get().spam_reason == Inquiry.SpamReason.BAD_TOKEN
+    assert mailoutbox == []
+
+
+def test_suspected_spam_with_bad_input_gets_the_errors_like_anyone(client):
+    response = client.post(CONTACT, inquiry_post_data(website="x", email="not-an-address"))
+    assert response.status_code == 200
+    assert "email" in response.context["inquiry_form"].errors
     assert Inquiry.objects.count() == 0
+
+
+def test_the_retry_command_leaves_suspected_spam_alone(mailoutbox):
+    from django.core.management import call_command
+
+    make_inquiry(spam_reason=Inquiry.SpamReason.HONEYPOT)
+    call_command("send_pending_notifications")
+    assert mailoutbox == []
+
+
+# --- Form tokens expire: the form comes back with everything typed (item 4) --------------------
+
+
+def test_expired_form_token_brings_the_form_back_with_everything_typed(client, settings):
+    settings.INQUIRY_FORM_TOKEN_MAX_AGE = 24 * 3600
+    old = tokens.new_form_token(rendered_at=time.time() - 25 * 3600)
+    data = inquiry_post_data(form_token=old, name="Kiri <Tane>", message="Four of us, in May.")
+    response = client.post(CONTACT, data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "please check it and press send again" in body
+    assert 'value="Kiri &lt;Tane&gt;"' in body
+    assert "Four of us, in May." in body
+    assert Inquiry.objects.count() == 0
+    # A fresh token, so that pressing send again stores it.
+    fresh = re.search(r'name="form_token" value="([^"]+)"', body).group(1)
+    assert fresh != old
+    assert 0 < tokens.read_form_token(fresh)[1] < 60
+    again = client.post(CONTACT, {**data, "form_token": fresh})
+    assert again.status_code == 302
+    assert Inquiry.objects.get().name == "Kiri <Tane>"
+    assert Inquiry.objects.get().spam_reason == ""
+
+
+def test_expired_token_on_a_trek_page_comes_back_on_the_trek_page(client):
+    trek = make_trek(name="Lares Trek")
+    old = tokens.new_form_token(rendered_at=time.time() - 3 * 24 * 3600)
+    url = reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
+    body = client.post(url, inquiry_post_data(form_token=old, group_size="99")).content.decode()
+    assert "<h1" in body and "Lares Trek" in body
+    assert "press send again" in body
+    assert 'value="99"' in body  # and the error of the bad field is shown too
+    assert Inquiry.objects.count() == 0
+
+
+def test_a_token_just_under_the_age_limit_is_accepted(client, settings):
+    settings.INQUIRY_FORM_TOKEN_MAX_AGE = 3600
+    token = tokens.new_form_token(rendered_at=time.time() - 3500)
+    assert client.post(CONTACT, inquiry_post_data(form_token=token)).status_code == 302
+    assert Inquiry.objects.count() == 1
 
 
 def test_honeypot_is_hidden_from_people(client):
@@ -113,33 +185,65 @@ def test_honeypot_is_hidden_from_people(client):
     assert 'name="website" autocomplete="off" tabindex="-1"' in body
 
 
-def test_thank_you_link_cannot_be_forged(client):
+def _thanks_with_cookie(client, value):
+    client.cookies[THANKS_COOKIE] = value
+    return client.get(reverse("inquiries:thanks"))
+
+
+def test_thank_you_cookie_cannot_be_forged(client):
     inquiry = make_inquiry(name="Somebody Else")
-    guess = reverse("inquiries:thanks", kwargs={"token": inquiry.idempotency_key.hex})
-    assert client.get(guess).status_code == 404
-    by_id = reverse("inquiries:thanks", kwargs={"token": str(inquiry.pk)})
-    assert client.get(by_id).status_code == 404
+    for guess in (inquiry.idempotency_key.hex, str(inquiry.pk), "x" * 40):
+        response = _thanks_with_cookie(client, guess)
+        assert response.status_code == 200
+        assert "Somebody Else" not in response.content.decode()
 
 
-def test_thank_you_link_stops_showing_details_after_a_day(client):
+def test_thank_you_page_stops_showing_details_after_a_day(client):
     from unittest import mock
 
     inquiry = make_inquiry(name="Ana Quispe")
     token = tokens.thanks_token(inquiry.idempotency_key)
-    url = reverse("inquiries:thanks", kwargs={"token": token})
-    assert "Ana Quispe" in client.get(url).content.decode()
+    assert "Ana Quispe" in _thanks_with_cookie(client, token).content.decode()
     later = time.time() + tokens.THANKS_MAX_AGE + 60
     with mock.patch("django.core.signing.time.time", return_value=later):
-        body = client.get(url).content.decode()
+        body = _thanks_with_cookie(client, token).content.decode()
     assert "Ana Quispe" not in body
     assert "no longer shows the details" in body
 
 
 def test_thank_you_for_an_unknown_key_shows_no_details(client):
-    url = reverse("inquiries:thanks", kwargs={"token": tokens.thanks_token(uuid.uuid4())})
-    response = client.get(url)
+    response = _thanks_with_cookie(client, tokens.thanks_token(uuid.uuid4()))
     assert response.status_code == 200
     assert "What you sent us" not in response.content.decode()
+
+
+def test_the_thank_you_address_carries_no_token(client):
+    """The address is written to every access log on the way (gunicorn's, a proxy's): it must
+    not name the request. The signed token travels in an HttpOnly cookie instead."""
+    response = client.post(CONTACT, inquiry_post_data())
+    assert response["Location"] == reverse("inquiries:thanks") == "/contact/thanks/"
+    cookie = response.cookies[THANKS_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == tokens.THANKS_MAX_AGE
+    assert tokens.read_thanks_token(cookie.value) == Inquiry.objects.get().idempotency_key
+
+
+def test_the_thank_you_page_says_private_once(client):
+    client.post(CONTACT, inquiry_post_data())
+    response = client.get(reverse("inquiries:thanks"))
+    parts = [part.strip() for part in response.headers["Cache-Control"].split(",")]
+    assert parts.count("private") == 1
+    assert "no-store" in parts
+
+
+def test_the_form_does_not_take_or_advertise_put(client):
+    response = client.options(CONTACT)
+    allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+    assert allowed == {"GET", "POST", "HEAD", "OPTIONS"}
+    trek = make_trek()
+    for url in (CONTACT, reverse("inquiries:trek_request", kwargs={"slug": trek.slug})):
+        assert client.put(url, "travel_date=2030-01-01").status_code == 405
+    assert Inquiry.objects.count() == 0
 
 
 # --- Rate limit --------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """/healthz, and a cache that degrades when Redis is away."""
 
+import datetime
 from unittest import mock
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.services import redis_url
@@ -39,7 +41,7 @@ def test_healthz_is_ok_when_the_database_answers(client, settings):
     settings.REDIS_URL = ""
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "disk": "ok"}
     assert "no-store" in response.headers["Cache-Control"]
 
 
@@ -48,14 +50,74 @@ def test_healthz_is_503_when_the_database_is_down(client, settings):
     with mock.patch.object(connection, "cursor", side_effect=Exception("password=hunter2")):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "down"}
+    assert response.json() == {"status": "error", "database": "down", "disk": "ok"}
     assert b"hunter2" not in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_is_503_when_the_database_answers_but_refuses_writes(client, settings):
+    """A full disk or a read-only database still answers SELECT 1: /healthz writes too."""
+    from operator_site.models import Heartbeat
+
+    settings.REDIS_URL = ""
+    read_only = {
+        "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
+        "postgresql": (
+            "SET default_transaction_read_only = on",
+            "RESET default_transaction_read_only",
+        ),
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(read_only[0])
+    try:
+        response = client.get(reverse("healthz"))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(read_only[1])
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unwritable", "disk": "ok"}
+    assert client.get(reverse("healthz")).status_code == 200
+    assert Heartbeat.objects.count() == 1  # the probe leaves one row, rewritten
+
+
+def test_healthz_writes_at_most_every_few_seconds(client, settings):
+    from operator_site import views
+    from operator_site.models import Heartbeat
+
+    settings.REDIS_URL = ""
+    client.get(reverse("healthz"))
+    first = Heartbeat.objects.get().beat_at
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("healthz")).status_code == 200
+    assert Heartbeat.objects.get().beat_at == first
+    assert not [q for q in queries if q["sql"].startswith("UPDATE")]
+    Heartbeat.objects.update(beat_at=first - datetime.timedelta(seconds=views.HEARTBEAT_SECONDS))
+    client.get(reverse("healthz"))
+    assert Heartbeat.objects.get().beat_at > first
+
+
+def test_healthz_is_503_when_the_data_folder_is_nearly_full(client, settings):
+    import shutil
+
+    settings.REDIS_URL = ""
+    free_mb = shutil.disk_usage(settings.DATA_DIR).free // (1024 * 1024)
+    settings.DATA_DIR_MIN_FREE_MB = free_mb + 10
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "disk": "full"}
+    settings.DATA_DIR_MIN_FREE_MB = max(free_mb - 10, 0)
+    assert client.get(reverse("healthz")).status_code == 200
 
 
 def test_healthz_says_the_cache_is_down_but_keeps_the_server_in(client, redis_down):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "database": "ok", "cache": "down"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "disk": "ok",
+        "cache": "down",
+    }
     assert b"s3cret" not in response.content
     assert b"8299" not in response.content
 
@@ -101,7 +163,7 @@ def test_healthz_says_the_cache_is_ok_when_redis_answers(client, settings):
     finally:
         caches["default"].close()
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "disk": "ok", "cache": "ok"}
 
 
 @pytest.mark.redis

@@ -2,6 +2,7 @@
 
 import io
 import logging
+import re
 
 import pytest
 from django.db import IntegrityError
@@ -93,7 +94,7 @@ def test_an_inquiry_logs_stored_and_notified_with_its_id_only(
 
 
 @pytest.mark.django_db
-def test_a_dropped_or_limited_inquiry_logs_no_address_or_e_mail(client, inquiry_log, settings):
+def test_suspected_spam_or_a_limited_request_logs_no_address(client, inquiry_log, settings):
     from tests.factories import inquiry_post_data
 
     client.post("/contact/", inquiry_post_data(website="http://spam"), REMOTE_ADDR="198.51.100.23")
@@ -101,7 +102,7 @@ def test_a_dropped_or_limited_inquiry_logs_no_address_or_e_mail(client, inquiry_
     for _ in range(2):
         client.post("/contact/", inquiry_post_data(), REMOTE_ADDR="198.51.100.24")
     text = inquiry_log.getvalue()
-    assert "inquiry dropped as spam (honeypot)" in text
+    assert re.search(r"inquiry \d+ stored as suspected spam \(honeypot\)", text)
     assert "inquiry refused: rate limit" in text
     for personal in ("ana@example.com", "198.51.100.23", "198.51.100.24"):
         assert personal not in text

@@ -19,7 +19,7 @@ from tests.load.harness import (
 
 CONTACT = "/contact/"
 THANKS = "/contact/thanks/"
-MIN_FILL_SECONDS = 2.2  # the form refuses (silently) what is posted sooner: see inquiries/forms.py
+MIN_FILL_SECONDS = 2.2  # sooner is stored as suspected spam: see inquiries/forms.py
 
 
 def traveller_fields(index):

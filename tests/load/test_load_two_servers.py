@@ -75,4 +75,4 @@ def test_healthz_reports_the_database_and_the_shared_cache(servers):
     for server in servers:
         response = Browser(server.base_url).get("/healthz")
         assert response.status == 200
-        assert response.body == '{"status": "ok", "database": "ok", "cache": "ok"}'
+        assert response.body == '{"status": "ok", "database": "ok", "disk": "ok", "cache": "ok"}'
