@@ -93,7 +93,7 @@ def test_spanish_form_with_errors_answers_in_spanish_and_keeps_what_was_typed(op
     assert "Revise los 5 campos marcados abajo; todavía no se envió nada." in alert
     errors = page.locator(".invalid-feedback").all_inner_texts()
     assert "La fecha de viaje no puede estar en el pasado." in " ".join(errors)
-    assert "Asegúrese de que este valor es mayor o igual a 1." in " ".join(errors)
+    assert "Un grupo es de al menos 1 persona." in " ".join(errors)
     assert "Introduzca una dirección de correo electrónico válida." in " ".join(errors)
     assert "Este campo es obligatorio." in " ".join(errors)  # how they heard of us
     assert not [e for e in errors if "Please" in e or "Enter" in e or "Ensure" in e]
