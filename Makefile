@@ -5,9 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
-export DATA_DIR PORT
+# Part of every cached page's key (operator_site.pagecache): the commit being served.
+RELEASE ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+export DATA_DIR PORT RELEASE
 
-.PHONY: run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages
+.PHONY: proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages
 
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -21,16 +23,22 @@ install: $(BIN)/.installed
 
 # A secret key generated once, readable by its owner only, kept beside the database.
 $(DATA_DIR)/secret_key:
-	mkdir -p $(DATA_DIR)
+	mkdir -p -m 700 $(DATA_DIR)
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 run: install $(DATA_DIR)/secret_key
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py prepare_site
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
-	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
+	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	  exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
+
+# The front proxy for production (docs/front-proxy.md): nginx with TLS on PROXY_PORT (8443)
+# before gunicorn on PORT, serving static/ and media/ from DATA_DIR. Run beside `make run`.
+proxy: install
+	$(BIN)/python tools/proxy/run.py
 
 dev: install
-	mkdir -p $(DATA_DIR)
+	mkdir -p -m 700 $(DATA_DIR)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
@@ -94,7 +102,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 # Requests/s, latency, SQL queries, bytes and memory of the production stack, from one run
-# (Debian's wrk against 127.0.0.1 only); exits non-zero when a target of issue 6 is missed.
+# (Debian's wrk against 127.0.0.1 only); exits non-zero when a target of issues 6 and 11 is missed.
 bench: install
 	$(BIN)/python -m tools.measure.bench $(BENCH_ARGS)
 

@@ -4,14 +4,29 @@ import ipaddress
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
+
+from operator_site import ratelimit
 
 logger = logging.getLogger(__name__)
 
 
 def _parse_ip(value):
+    """An address as proxies write it in X-Forwarded-For: `203.0.113.5`, `2001:db8::5`, or with
+    a port, `203.0.113.5:4711` and `[2001:db8::5]:4711` (Azure's and some CDNs' habit). The
+    port is dropped: the same traveller comes from a new port on every connection."""
+    value = value.strip()
+    if value.startswith("["):
+        host, bracket, rest = value[1:].partition("]")
+        if not bracket or (rest and not (rest[0] == ":" and rest[1:].isdigit())):
+            return None
+        value = host
+    elif value.count(":") == 1:
+        host, _colon, port = value.partition(":")
+        if not port.isdigit():
+            return None
+        value = host
     try:
-        return ipaddress.ip_address(value.strip())
+        return ipaddress.ip_address(value)
     except ValueError:
         return None
 
@@ -26,7 +41,8 @@ def client_ip(request):
     X-Forwarded-For is believed only when the connection comes from a configured trusted
     proxy (TRUSTED_PROXIES); then the header is read from the right, skipping further trusted
     proxies, and the first other address is the client. Anyone else's header is ignored, so a
-    client cannot pick the address it is rate-limited under.
+    client cannot pick the address it is rate-limited under. django-axes counts staff login
+    failures under this same address (AXES_CLIENT_IP_CALLABLE).
     """
     remote = _parse_ip(request.META.get("REMOTE_ADDR", ""))
     if remote is None:
@@ -47,23 +63,11 @@ def client_ip(request):
 def rate_limit_exceeded(request, scope="inquiry"):
     """Count one attempt for the client; True when it went over INQUIRY_RATE_LIMIT.
 
-    A fixed window on the shared cache (Redis in production), so all app servers count
-    together. When the cache is down the request goes through: a lost request costs more than
-    a few unthrottled ones.
+    The counter is a database row (operator_site.ratelimit), which every app server shares on
+    PostgreSQL and every worker shares on SQLite, updated in one atomic statement.
     """
     limit = settings.INQUIRY_RATE_LIMIT
     if limit is None:
         return False
     allowed, period = limit
-    key = f"ratelimit:{scope}:{client_ip(request) or 'unknown'}"
-    try:
-        cache.add(key, 0, timeout=period)
-        count = cache.incr(key)
-    except ValueError:
-        # The key expired between add() and incr(): this is the first hit of a new window.
-        cache.set(key, 1, timeout=period)
-        count = 1
-    except Exception:
-        logger.warning("rate limit cache unavailable; letting the request through", exc_info=True)
-        return False
-    return count > allowed
+    return ratelimit.hit(scope, client_ip(request) or "unknown", allowed=allowed, period=period)

@@ -91,8 +91,7 @@ class InquiryForm(forms.ModelForm):
 
     @staticmethod
     def limits(trek):
-        """(largest group, today, latest date of travel) of a form about `trek` (or none): all
-        that makes one fresh form's HTML differ from another's, but for the form token."""
+        """(largest group, today, latest date of travel) of a form about `trek` (or none)."""
         today = timezone.localdate()  # Cusco's today (TIME_ZONE is America/Lima)
         max_people = trek.group_size_max if trek else MAX_GROUP_SIZE
         return max_people, today, _years_later(today, MAX_YEARS_AHEAD)
@@ -131,7 +130,7 @@ class InquiryForm(forms.ModelForm):
         self.fields["name"].validators.append(validate_has_visible_text)
         # Keep the token of the form the traveller filled, so a re-POST after an error is
         # still recognised as the same request; a fresh form gets a fresh token.
-        if not self.is_bound:
+        if not self.is_bound and "form_token" not in self.initial:
             self.initial["form_token"] = tokens.new_form_token()
         self.helper = self._helper()
 

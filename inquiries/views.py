@@ -6,12 +6,15 @@ from django.conf import settings
 from django.core import signing
 from django.db import DatabaseError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
-from treks.views import TrekDetailView, breadcrumbs, get_visible_trek_or_404
+from operator_site import pagecache
+from operator_site.views import breadcrumbs
+from treks.views import TrekDetailView, get_visible_trek_or_404
 
 from . import tokens
 from .client import client_ip, rate_limit_exceeded
@@ -74,7 +77,14 @@ class InquiryCreateView(FormView):
         if self.trek:
             # The trek's form lives on the trek page.
             return redirect(self.trek.get_absolute_url() + "#request-information")
-        return super().get(request, *args, **kwargs)
+        # The same page for everyone each Cusco day (the date field's limits), with this
+        # visitor's tokens filled in.
+        return pagecache.serve(
+            request,
+            lambda: super(InquiryCreateView, self).get(request, *args, **kwargs),
+            name="contact",
+            variant=str(timezone.localdate()),
+        )
 
     def post(self, request, *args, **kwargs):
         if rate_limit_exceeded(request):
@@ -158,7 +168,9 @@ class InquiryCreateView(FormView):
 
     def form_invalid(self, form):
         if self.trek is None:
-            return super().form_invalid(form)
+            # What was typed is shown back: rendered and filled as the page is, never stored.
+            page = super().form_invalid
+            return pagecache.serve(self.request, lambda: page(form), name="contact", store=False)
         # Show the trek page again, the errors next to the fields and what was typed kept.
         page = TrekDetailView(extra_context={"inquiry_form": form})
         page.setup(self.request, slug=self.trek.slug)

@@ -1,14 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from treks.caching import bump_catalogue_version
-
 from .models import ContentPage
+from .pagecache import BumpOnActionsAdmin
 from .translation_admin import TranslatedContentAdmin, TranslationStatusFilter
 
 
 @admin.register(ContentPage)
-class ContentPageAdmin(TranslatedContentAdmin):
+class ContentPageAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     list_display = [
         "title",
         "slug",
@@ -37,11 +36,9 @@ class ContentPageAdmin(TranslatedContentAdmin):
     @admin.action(description=_("Publish the selected pages"))
     def publish(self, request, queryset):
         updated = queryset.update(is_published=True)
-        bump_catalogue_version()  # update() sends no post_save: cached menus must change too
         self.message_user(request, _("%(count)d pages published.") % {"count": updated})
 
     @admin.action(description=_("Unpublish the selected pages"))
     def unpublish(self, request, queryset):
         updated = queryset.update(is_published=False)
-        bump_catalogue_version()  # update() sends no post_save: cached menus must change too
         self.message_user(request, _("%(count)d pages unpublished.") % {"count": updated})

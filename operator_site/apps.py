@@ -1,11 +1,23 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, whose default site asks staff for their second factor."""
+
+    default = False  # named in INSTALLED_APPS; "operator_site" alone means the one below
+    default_site = "operator_site.second_factor.StaffAdminSite"
 
 
 class OperatorSiteConfig(AppConfig):
-    """Site-wide pieces that belong to no one app: the setup command, context, error pages."""
+    """Site-wide pieces that belong to no one app: the setup command, context, error pages,
+    the page cache (operator_site.pagecache)."""
 
     name = "operator_site"
     verbose_name = "Site"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import pagecache, signals  # noqa: F401  (signals connects its receivers)
+
+        # Content pages are in the menu of every page.
+        pagecache.watch(self.get_model("ContentPage"))

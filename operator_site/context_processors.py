@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -55,5 +56,7 @@ def operator(request):
         # Lazy: admin pages and e-mails that never show the menu never query for it.
         "main_nav": SimpleLazyObject(lambda: main_nav(request)),
         "contact_url": SimpleLazyObject(contact_url),
-        "canonical_url": SimpleLazyObject(lambda: request.build_absolute_uri(request.path)),
+        # From SITE_URL, not the request's Host: pages are cached for every host alike.
+        "site_url": settings.SITE_URL,
+        "canonical_url": settings.SITE_URL + iri_to_uri(request.path),
     }

@@ -8,7 +8,16 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Two workers a core is plenty for a server-rendered site that caches its pages; capped so a
 # big machine does not spawn dozens of 50 MB processes.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count(), 8)))
-threads = int(os.environ.get("GUNICORN_THREADS", 1))
+# Threads, not sync workers: a sync worker is held by one client for as long as that client
+# takes to send its headers, so four slow clients took `make run` offline. gthread waits for a
+# connection's first bytes without a thread, and gives each slow client one thread of many:
+# with 32 a worker, 50 slow clients all landing on one worker leave it threads to spare, while
+# a thread costs a stack and, once it has served a request, one database connection (mind
+# PostgreSQL's max_connections: behind the front proxy, which absorbs slow clients,
+# GUNICORN_THREADS=4 is plenty). An async worker (gevent) would take more connections, but
+# would stall every request of a worker while one waits on SQLite's write lock.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 32))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
 keepalive = 5

@@ -90,6 +90,24 @@ class ContentPage(models.Model):
         return self.nav_label or self.title
 
 
+class ContentVersion(models.Model):
+    """One row: the version of everything public pages are made of (catalogue, content pages).
+
+    `operator_site.pagecache` bumps it in the transaction of every change and keys cached pages
+    on it. It lives in the database, not in a cache, so that no bump can be lost: a cache that
+    was down, restarted or evicted the entry only holds a copy, refilled from here.
+    """
+
+    n = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content version")
+
+    def __str__(self):
+        return str(self.n)
+
+
 class Heartbeat(models.Model):
     """One row that /healthz rewrites: the proof that the database takes writes (a disk that is
     full or a database gone read-only still answers SELECT 1)."""
@@ -102,3 +120,29 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"heartbeat {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RateLimitWindow(models.Model):
+    """How many times one client did one thing (sent the request form, say) in its current
+    window: a fixed window that starts at the client's first attempt and lasts the limit's
+    period. operator_site.ratelimit counts in it with one atomic UPDATE."""
+
+    scope = models.CharField(_("what is limited"), max_length=40)
+    key = models.CharField(_("client"), max_length=100, help_text=_("The client's address."))
+    hits = models.PositiveIntegerField(_("attempts"), default=1)
+    window_ends_at = models.DateTimeField(_("window ends"), db_index=True)
+
+    class Meta:
+        ordering = ["scope", "key"]
+        verbose_name = _("rate-limit window")
+        verbose_name_plural = _("rate-limit windows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key"],
+                name="operator_site_ratelimit_unique_client",
+                violation_error_message=_("This client already has a window for this scope."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}: {self.hits}"

@@ -91,7 +91,8 @@ DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "var").resolve()
 INSTALLED_APPS = [
     # Before admin, as django-modeltranslation asks: it patches the models' translated fields.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin with staff's second factor (operator_site/second_factor.py).
+    "operator_site.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -103,6 +104,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "operator_site",
     "treks",
     "inquiries",
@@ -110,7 +114,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before whitenoise so that static files get the same headers and size limits as pages.
+    # Before whitenoise so that static files get the same headers as pages.
     "operator_site.middleware.SecurityHeadersMiddleware",
     # Before anything reads the query string: PostgreSQL refuses text with NUL in it.
     "operator_site.middleware.RefuseNulMiddleware",
@@ -118,12 +122,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which serves its own pre-compressed static files: this compresses pages.
     # BREACH: Django masks the CSRF token per response and pads compressed bodies at random.
-    "operator_site.middleware.FastGZipMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Knows who is staff, reads public bodies before CSRF does: see operator_site/limits.py.
+    "operator_site.limits.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
@@ -214,7 +222,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Files under DATA_DIR on one machine; REDIS_URL (redis://127.0.0.1:6379/0) shares the cache,
 # the rate limits and the sessions between app servers. Redis is a help, not a need: when it is
-# down the cache misses (operator_site/cache.py), sessions fall back to the database, and
+# down the cache misses (django-redis, IGNORE_EXCEPTIONS), sessions fall back to the database, and
 # /healthz says so.
 REDIS_URL = env_str("REDIS_URL")
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX")
@@ -225,13 +233,17 @@ if REDIS_URL:
         )
     CACHES = {
         "default": {
-            "BACKEND": "operator_site.cache.DegradingRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {
+                # Fail open: with Redis away a read misses and a write is dropped.
+                "IGNORE_EXCEPTIONS": True,
+                # ...and this process leaves it alone for a few seconds (operator_site/cache.py).
+                "REDIS_CLIENT_CLASS": "operator_site.cache.PausingRedis",
                 # A Redis that does not answer must not hold a request for long.
-                "socket_connect_timeout": 0.5,
-                "socket_timeout": 0.5,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
             },
         }
     }
@@ -241,7 +253,7 @@ if REDIS_URL:
 else:
     # Files under DATA_DIR, not local memory: every gunicorn worker of `make run` must see the
     # same entries, or an admin save seen by one worker would leave the others serving stale
-    # trek pages (treks.caching keys pages on a version stored in this cache).
+    # trek pages for up to pagecache.VERSION_TIMEOUT (its copy of the content version).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -252,6 +264,15 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+
+# Fragments that are a pure function of their key (the fresh request form's fields, see
+# inquiries/_form.html): each process keeps its own, as nothing in them is another worker's
+# business and rebuilding one costs a render. Not for anything a change must invalidate.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -271,6 +292,10 @@ AXES_USERNAME_CALLABLE = "operator_site.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Masked in axes' log lines: no user name, address or browser in the logs.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
+
+# Staff's second factor (django-otp): always for superusers; for every staff account too when
+# this is on. Anyone who has set one up is asked for it anyway.
+STAFF_SECOND_FACTOR_FOR_ALL = env_bool("STAFF_SECOND_FACTOR_FOR_ALL", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -399,6 +424,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_REQUEST_BYTES = env_int(
     "DJANGO_MAX_REQUEST_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024, maximum=1024 * 1024 * 1024
 )
+# ...but that only for signed-in staff in admin; any other request, the public forms included,
+# may send a body of 64 KB at most and no file (operator_site.limits).
+PUBLIC_MAX_REQUEST_BYTES = 64 * 1024
+# How long one read of a request body may wait for the client: a Content-Length larger than
+# what is sent ends in a 400 after this, well inside gunicorn's worker timeout.
+REQUEST_BODY_TIMEOUT = env_int("DJANGO_REQUEST_BODY_TIMEOUT", 10, minimum=1, maximum=25)
 
 # --- Logging ----------------------------------------------------------------------------------
 
@@ -440,6 +471,8 @@ OPERATOR = {
     "whatsapp": "+51 914 939913",
     "city": _("Cusco, Peru"),
 }
+# The name authenticator apps show beside a staff account's codes.
+OTP_TOTP_ISSUER = OPERATOR["name"]
 
 # --- Requests for information -----------------------------------------------------------------
 
@@ -504,9 +537,16 @@ INQUIRY_SPAM_KEEP_DAYS = env_int("INQUIRY_SPAM_KEEP_DAYS", 30, minimum=1, maximu
 TRUSTED_PROXIES = _env_networks("TRUSTED_PROXIES")
 # Who gets the e-mail for each new request (the sales inbox).
 INQUIRY_NOTIFY_EMAILS = _env_emails("INQUIRY_NOTIFY_EMAILS", [DEFAULT_FROM_EMAIL])
-# The site's public address, for links in e-mails sent outside a request (the retry command).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's public address: canonical links, structured data, e-mails sent outside a request,
+# and the host part of every cached page's key (never the request's Host header). Unset, it is
+# where `make run` serves: `PORT=8201 make run` puts :8201 in the e-mails' links.
+SITE_URL = (
+    env_str("SITE_URL") or f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1, maximum=65535)}"
+).rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}")
+# Which deploy this is (the git commit, `make run` passes it): part of every cached page's key,
+# so that pages rendered by older code are never served. Empty: the static manifest's hash.
+RELEASE = env_str("RELEASE")
 # A refused POST (no or stale CSRF token) gets a page in the site's style.
 CSRF_FAILURE_VIEW = "inquiries.views.csrf_failure"

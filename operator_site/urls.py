@@ -6,6 +6,8 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from treks.views import HomeView
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -28,7 +30,7 @@ urlpatterns = [
 # matches its text, and a shared cached page is the same for everyone at one address. Admin is
 # here too, so that staff who prefer Spanish can work at /es/admin/.
 urlpatterns += i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
+    path("", HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     path(
         pgettext_lazy("address", "about/<slug:slug>/"), views.ContentPageView.as_view(), name="page"

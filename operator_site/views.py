@@ -3,54 +3,29 @@ import logging
 import shutil
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView
 from django.views.static import serve
 
-from treks.caching import shared_page
-from treks.models import Destination, TravelStyle, Trek
-from treks.views import breadcrumbs, card_treks, with_card_data
-
+from . import pagecache
 from .models import ContentPage, Heartbeat
 from .text import render_body
-
-POPULAR_COUNT = 6
-WHY_US_SLUG = "why-travel-with-us"
 
 logger = logging.getLogger(__name__)
 
 
-class HomeView(TemplateView):
-    template_name = "home.html"
-
-    def get(self, request, *args, **kwargs):
-        return shared_page(request, "home", lambda: super(HomeView, self).get(request))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        published = Q(treks__is_published=True)
-        pages = list(ContentPage.objects.published())
-        context.update(
-            popular_treks=with_card_data(
-                card_treks(Trek.objects.published()).order_by("popularity", "name")[:POPULAR_COUNT]
-            ),
-            destinations=Destination.objects.annotate(trek_count=Count("treks", filter=published)),
-            styles=TravelStyle.objects.annotate(trek_count=Count("treks", filter=published)),
-            # Found by its English slug: `slug` reads the active language's.
-            why_us=next((p for p in pages if p.slug_en == WHY_US_SLUG), None),
-            pages=[p for p in pages if p.slug_en != WHY_US_SLUG],
-        )
-        return context
+def breadcrumbs(*crumbs):
+    """[(label, url)], Home first; the last crumb is the current page."""
+    return [(_("Home"), reverse("home")), *crumbs]
 
 
 class ContentPageView(DetailView):
@@ -61,6 +36,12 @@ class ContentPageView(DetailView):
         pages = ContentPage.objects.all()
         # Staff preview drafts, as they do treks; the public gets 404.
         return pages if self.request.user.is_staff else pages.published()
+
+    def get(self, request, *args, **kwargs):
+        page = super().get  # an unknown slug raises 404 here: only real pages are stored
+        return pagecache.serve(
+            request, lambda: page(request, *args, **kwargs), name="page", variant=kwargs["slug"]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -136,7 +117,10 @@ def healthz(request):
     nothing else (no host names, no error texts)."""
     checks = {"database": _database_check(), "disk": _disk_check()}
     if settings.REDIS_URL:
-        checks["cache"] = "ok" if cache.ping() else "down"
+        from django_redis import get_redis_connection
+
+        # Redis itself, not the cache: it answers "nothing" while Redis is away.
+        checks["cache"] = "ok" if get_redis_connection("default").ping() else "down"
     if checks["database"] != "ok" or checks["disk"] != "ok":
         status, code = "error", 503
     elif "down" in checks.values():

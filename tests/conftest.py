@@ -1,8 +1,6 @@
 import pytest
 from django.core.cache import cache
 
-from treks.caching import clear_local_cache
-
 
 @pytest.fixture(autouse=True)
 def _isolated_storage(settings, tmp_path):
@@ -15,6 +13,9 @@ def _isolated_storage(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Canonical links come from SITE_URL (pages are cached for every host alike): the test
+    # client's host.
+    settings.SITE_URL = "http://testserver"
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +35,22 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser(
         "staff", "staff@example.com", "a-long-test-pass"
     )
-    client.force_login(user)
+    verified_login(client, user)
     return client
+
+
+def verified_login(client, user):
+    """`client.force_login(user)`, in a session that has passed the second factor, as after a
+    real admin login with a code (superusers need one: operator_site/second_factor.py)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from operator_site.second_factor import enrol
+
+    totp, _codes = enrol(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp.persistent_id
+    session.save()
 
 
 # --- Real services ------------------------------------------------------------------------------
@@ -60,17 +75,16 @@ def _empty_cache():
     from django.conf import settings
 
     if settings.REDIS_URL:
+        from django_redis import get_redis_connection
+
         prefix = settings.CACHE_KEY_PREFIX
         if prefix:
-            client = cache._cache.get_client(write=True)
+            client = get_redis_connection("default")
             keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
             if keys:
                 client.delete(*keys)
     else:
         cache.clear()
-    # Each process's small in-memory copy in front of the shared cache (treks.caching).
-    clear_local_cache()
-    # And its rendered fresh request forms (inquiries.templatetags.inquiry_tags).
-    from inquiries.templatetags.inquiry_tags import clear_form_cache
+    from django.core.cache import caches
 
-    clear_form_cache()
+    caches["fragments"].clear()

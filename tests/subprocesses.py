@@ -16,6 +16,8 @@ _CONFIG_PREFIXES = (
     "EMAIL_",
     "INQUIRY_",
     "TRUSTED_PROXIES",
+    "SITE_URL",
+    "PORT",
 )
 
 

@@ -53,3 +53,23 @@ def test_trusted_proxies_accept_addresses_and_networks(tmp_path):
 def test_notify_emails_default_to_the_sender(tmp_path):
     result = _settings({}, tmp_path, "s.INQUIRY_NOTIFY_EMAILS")
     assert result.stdout.strip() == "['Salkantay Trek Machu <info@localhost>']"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"PORT": "8201"}, "http://127.0.0.1:8201"),
+        ({"PORT": "8000"}, "http://127.0.0.1:8000"),
+        ({"PORT": "8201", "SITE_URL": "https://www.example.com/"}, "https://www.example.com"),
+    ],
+)
+def test_site_url_follows_the_port_make_run_serves_on_unless_set(tmp_path, env, expected):
+    result = _settings(env, tmp_path, "s.SITE_URL")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_a_bad_port_names_the_variable(tmp_path):
+    result = _settings({"PORT": "eighty"}, tmp_path, "s.SITE_URL")
+    assert result.returncode != 0
+    assert "PORT" in result.stderr

@@ -31,6 +31,19 @@ def test_first_run_loads_the_catalogue_and_creates_admin(capsys):
     assert admin.check_password(password)
 
 
+def test_the_newcomer_can_log_in_with_the_printed_password_and_code(capsys, client):
+    out = _prepare(capsys)
+    password = out.split("password: ")[1].split()[0]
+    code = out.split("code: ")[1].split()[0]
+    assert "otpauth://totp/" in out  # for the authenticator app, with the recovery codes
+    response = client.post(
+        "/admin/login/",
+        {"username": "admin", "password": password, "otp_token": code, "next": "/admin/"},
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
 def test_each_install_gets_a_different_admin_password(capsys):
     first = _prepare(capsys).split("password: ")[1].split()[0]
     get_user_model().objects.all().delete()
@@ -89,3 +102,13 @@ def test_demo_pages_cover_what_travellers_ask_about():
         assert words in responsible
     for words in ("acclimatisation", "What to pack", "Seasons", "Documents"):
         assert words.lower() in before.lower()
+
+
+def test_every_start_bumps_the_content_version(capsys):
+    """Templates may have changed since the last start: no page stored before it is served."""
+    from operator_site import pagecache
+    from operator_site.models import ContentVersion
+
+    before = pagecache.content_version()
+    _prepare(capsys)
+    assert ContentVersion.objects.get().n > before

@@ -103,12 +103,16 @@ def test_redis_url_shares_cache_and_sessions(tmp_path):
     env = {"DJANGO_SECRET_KEY": "s" * 50, "REDIS_URL": "redis://127.0.0.1:6399/3"}
     code = (
         "from django.conf import settings as s; "
-        "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)"
+        "o = s.CACHES['default']['OPTIONS']; "
+        "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, o['IGNORE_EXCEPTIONS'], "
+        "o['REDIS_CLIENT_CLASS'])"
     )
     result = _manage("shell", "-v", "0", "-c", code, env_overrides=env, tmp_path=tmp_path)
     assert result.stdout.split() == [
-        "operator_site.cache.DegradingRedisCache",
+        "django_redis.cache.RedisCache",
         "operator_site.sessions",
+        "True",
+        "operator_site.cache.PausingRedis",
     ]
 
 

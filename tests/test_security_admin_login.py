@@ -6,6 +6,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from operator_site.second_factor import enrol
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery-42"
@@ -13,13 +15,24 @@ PASSWORD = "correct-horse-battery-42"
 
 @pytest.fixture
 def staff(django_user_model):
-    return django_user_model.objects.create_superuser("maria", "maria@example.com", PASSWORD)
+    user = django_user_model.objects.create_superuser("maria", "maria@example.com", PASSWORD)
+    _totp, user.recovery_codes = enrol(user)
+    return user
 
 
 def _login(client, password, *, username="maria", address="203.0.113.7"):
+    """The admin login with a fresh recovery code of maria's as the second factor."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    code = StaticToken.objects.filter(device__user__username="maria").first()
     return client.post(
         reverse("admin:login"),
-        {"username": username, "password": password, "next": reverse("admin:index")},
+        {
+            "username": username,
+            "password": password,
+            "otp_token": code.token if code else "",
+            "next": reverse("admin:index"),
+        },
         REMOTE_ADDR=address,
     )
 

@@ -29,10 +29,10 @@ def paths():
     ]
 
 
-def test_a_form_body_over_the_limit_is_refused(client, settings):
-    body = "username=a&password=" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
-    response = client.post(
-        reverse("admin:login"), body, content_type="application/x-www-form-urlencoded"
+def test_a_form_body_over_the_limit_is_refused_even_to_staff(staff_client, settings):
+    body = "q=a&name=" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = staff_client.post(
+        reverse("admin:treks_trek_add"), body, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
     assert "We could not understand that request" in response.content.decode()

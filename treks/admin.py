@@ -8,10 +8,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
+from operator_site.pagecache import BumpOnActionsAdmin
 from operator_site.translation_admin import TranslatedContentAdmin, TranslationStatusFilter
 
 from . import images
-from .caching import bump_catalogue_version
 from .models import Destination, ItineraryStage, Place, TravelStyle, Trek, TrekFAQ, TrekImage
 from .templatetags.trek_tags import km
 
@@ -87,7 +87,7 @@ class TrekFAQInline(TranslationStackedInline):
 
 
 @admin.register(Trek)
-class TrekAdmin(TranslatedContentAdmin):
+class TrekAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     list_display = [
         "name",
         "is_published",
@@ -183,25 +183,23 @@ class TrekAdmin(TranslatedContentAdmin):
     @admin.action(description=_("Publish the selected treks"))
     def publish(self, request, queryset):
         updated = queryset.update(is_published=True, updated_at=timezone.now())
-        bump_catalogue_version()  # update() sends no post_save: cached pages must change too
         self.message_user(request, _("%(count)d treks published.") % {"count": updated})
 
     @admin.action(description=_("Unpublish the selected treks"))
     def unpublish(self, request, queryset):
         updated = queryset.update(is_published=False, updated_at=timezone.now())
-        bump_catalogue_version()  # update() sends no post_save: cached pages must change too
         self.message_user(request, _("%(count)d treks unpublished.") % {"count": updated})
 
 
 @admin.register(Place)
-class PlaceAdmin(TranslatedContentAdmin):
+class PlaceAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     list_display = ["name", "altitude_m", "latitude", "longitude", "note", "to_translate"]
     list_filter = [TranslationStatusFilter]
     search_fields = ["name_en", "name_es", "note_en", "note_es"]
     ordering = ["name"]
 
 
-class _CollectionAdmin(TranslatedContentAdmin):
+class _CollectionAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     list_display = ["name", "slug", "position", "trek_count", "to_translate"]
     list_filter = [TranslationStatusFilter]
     list_editable = ["position"]
@@ -227,7 +225,7 @@ class TravelStyleAdmin(_CollectionAdmin):
 
 
 @admin.register(ItineraryStage)
-class ItineraryStageAdmin(TranslatedContentAdmin):
+class ItineraryStageAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     list_display = ["trek", "day", "order", "mode", "title", "distance_km", "hours", "to_translate"]
     list_filter = ["trek", "mode", TranslationStatusFilter]
     list_select_related = ["trek"]
@@ -236,7 +234,7 @@ class ItineraryStageAdmin(TranslatedContentAdmin):
 
 
 @admin.register(TrekImage)
-class TrekImageAdmin(TranslatedContentAdmin):
+class TrekImageAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     form = TrekImageForm
     fields = ["trek", "preview", "image", "alt_text", "caption", "position"]
     readonly_fields = ["preview"]
@@ -252,7 +250,7 @@ class TrekImageAdmin(TranslatedContentAdmin):
 
 
 @admin.register(TrekFAQ)
-class TrekFAQAdmin(TranslatedContentAdmin):
+class TrekFAQAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     list_display = ["question", "trek", "position", "to_translate"]
     list_filter = ["trek", TranslationStatusFilter]
     list_select_related = ["trek"]

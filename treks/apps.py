@@ -7,5 +7,18 @@ class TreksConfig(AppConfig):
     verbose_name = _("Trek catalogue")
 
     def ready(self):
-        # Connects the handlers that bump the cache version on every catalogue change.
-        from . import signals  # noqa: F401
+        from operator_site import pagecache
+
+        # Every catalogue change (save, delete, styles and alternatives) reaches every page.
+        pagecache.watch(*(self.get_model(name) for name in CATALOGUE_MODELS))
+
+
+CATALOGUE_MODELS = (
+    "Destination",
+    "TravelStyle",
+    "Place",
+    "Trek",
+    "ItineraryStage",
+    "TrekImage",
+    "TrekFAQ",
+)

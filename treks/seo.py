@@ -3,8 +3,8 @@
 from django.conf import settings
 
 
-def trek_json_ld(trek, stages, facts, request):
-    url = request.build_absolute_uri(trek.get_absolute_url())
+def trek_json_ld(trek, stages, facts):
+    url = settings.SITE_URL + trek.get_absolute_url()
     seen = []
     for stage in stages:
         for place in (stage.start_place, stage.highest_place, stage.end_place):

@@ -1,34 +1,22 @@
-import hashlib
-import logging
-from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.conf import settings
-from django.contrib.messages import get_messages
 from django.db.models import Count, Max, Prefetch, Q, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string, select_template
 from django.urls import reverse
-from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import condition
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from operator_site.compression import CompressedAround
+from operator_site import pagecache
+from operator_site.models import ContentPage
+from operator_site.views import breadcrumbs
 
-from .caching import cached, catalogue_version, rendered_per_visitor, shared_page
 from .charts import elevation_profile, route_sketch
 from .forms import TrekFilterForm
-from .html import itinerary_html, profile_points_html, profile_rows_html, sketch_places_html
 from .models import Destination, ItineraryStage, TravelStyle, Trek, TrekSummary
-from .rendering import ASIDE_MARKER, render_block
 from .seo import trek_json_ld
-
-logger = logging.getLogger(__name__)
 
 CATALOGUE_PAGE_SIZE = 12
 
@@ -89,155 +77,33 @@ def with_summary(treks):
     )
 
 
-def breadcrumbs(*crumbs):
-    """[(label, url)], Home first; the last crumb is the current page."""
-    return [(_("Home"), reverse("home")), *crumbs]
-
-
-def _trek_for(request, slug):
-    """The trek a request is about and the catalogue version, looked up once per request (for the
-    ETag and the view) and cached per version: a warm trek page runs no SQL query at all."""
-    if len(slug) > Trek._meta.get_field("slug").max_length:
-        raise Http404("No trek has a slug this long.")
-    memo = getattr(request, "_trek_memo", None)
-    if memo is None or memo[0] != slug:
-        version = catalogue_version()
-        staff = request.user.is_staff  # staff also see drafts
-        key = f"treks:trek:{slug}:{int(staff)}:{version}" if version else None
-        trek = cached(key, lambda: _find_trek(request, slug))
-        if trek is None:
-            raise Http404("No published trek with this slug.")
-        memo = request._trek_memo = (slug, trek, version)
-    return memo[1], memo[2]
-
-
-def _find_trek(request, slug):
-    return (
-        visible_treks(request)
-        .select_related("destination", "start_place", "end_place")
-        .filter(slug=slug)
-        .first()
-    )
-
-
-def _trek_last_modified(request, slug):
-    trek, version = _trek_for(request, slug)
-    changed = trek.updated_at
-    if version:
-        changed = max(changed, datetime.fromtimestamp(int(version) / 1e9, tz=UTC))
-    return changed
-
-
-def _trek_etag(request, slug):
-    trek, version = _trek_for(request, slug)
-    # The content is the same for everyone, but the page also carries the visitor's CSRF token
-    # (the request form): a new CSRF cookie, or staff's preview, must never get a 304.
-    parts = (
-        trek.pk,
-        trek.updated_at.isoformat(),
-        version,
-        get_language(),
-        request.get_host(),
-        request.scheme,
-        request.user.is_staff,
-        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
-    )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-@method_decorator(condition(etag_func=_trek_etag, last_modified_func=_trek_last_modified), "get")
-# Browsers keep the page but ask each time; unchanged pages come back as a bodiless 304.
-@method_decorator(cache_control(private=True, no_cache=True), "get")
 class TrekDetailView(DetailView):
-    """A trek page. Everything but the aside is rendered once per catalogue version and cached
-    as HTML (see `treks.caching`); the aside (`{% block trek_aside %}`, where the request form
-    goes) is rendered for each request, so no visitor's CSRF token or form is ever cached."""
+    """A trek page: rendered once for everyone per content version, language and Cusco day (the
+    request form's date limits), and served with each visitor's tokens (operator_site.pagecache).
+    A POST from its form that comes back with errors renders it with the form in
+    `extra_context`, not stored."""
 
     template_name = "treks/trek_detail.html"
     context_object_name = "trek"
 
-    def get_object(self, queryset=None):
-        return _trek_for(self.request, self.kwargs["slug"])[0]
-
-    def page_key(self):
-        """The cache key of this trek's shared parts, or None when the cache is unavailable."""
-        trek, version = _trek_for(self.request, self.kwargs["slug"])
-        if not version:
-            return None
-        parts = [
-            "treks:page",
-            str(trek.pk),
-            trek.updated_at.isoformat(),
-            version,
-            get_language() or "",
-            self.request.scheme,
-            self.request.get_host(),
-        ]
-        return ":".join(parts)
-
     def get(self, request, *args, **kwargs):
-        """The cached shell with this request's aside put in; see `treks.rendering`. Pages with a
-        message for the visitor are rendered whole, so no message ends up in the shared shell."""
-        self.object = self.get_object()
-        key = self.page_key()
-        if key is None or len(get_messages(request)):
-            return self.render_to_response(self.get_context_data(object=self.object))
-        template = select_template(self.get_template_names())
-        shell = cached(
-            f"{key}:shell:{template.origin.template_name}", lambda: self.build_shell(template)
+        slug = kwargs["slug"]
+        if len(slug) > Trek._meta.get_field("slug").max_length:
+            raise Http404("No trek has a slug this long.")
+        return pagecache.serve(
+            request,
+            lambda: super(TrekDetailView, self).get(request, *args, **kwargs),
+            name="trek",
+            variant=f"{slug}:{timezone.localdate()}",
+            store=not self.extra_context,
         )
-        page = shell["page"]
-        if page is None:  # this template cannot be shared: see build_shell
-            return self.render_to_response(self.get_context_data(object=self.object))
-        aside = render_block(template, "trek_aside", self.aside_context(shell["facts"]), request)
-        # The shell around the aside, compressed once: a gzip response compresses the aside only.
-        return page.response(aside)
 
-    def build_shell(self, template):
-        """The page for everyone, as bytes before and after where the aside goes (each part
-        also gzipped, see `operator_site.compression`). If rendering it touched anything
-        per visitor (a CSRF token, a CSP nonce) or the marker is missing (a template that no
-        longer wraps its aside in `{% if trek_shell %}`), the shell is not shared: the page is
-        then rendered whole for each request, which is slower but never leaks a token."""
-        context = self.get_context_data(object=self.object)
-        csrf_before = self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        html = template.render({**context, "trek_shell": True}, self.request)
-        per_visitor = (
-            rendered_per_visitor(self.request, csrf_before, html) or html.count(ASIDE_MARKER) != 1
-        )
-        if per_visitor:
-            logger.error(
-                "%s cannot be cached for everyone: it has per-visitor content outside "
-                "{%% block trek_aside %%}, or no aside marker; rendering it whole each time.",
-                template.origin.template_name,
-            )
-            html = ""
-        page = CompressedAround.of(html, ASIDE_MARKER) if html else None
-        return {"page": page, "facts": context["facts"]}
-
-    def aside_context(self, facts):
-        """All that `{% block trek_aside %}` sees, besides the request and context processors:
-        the same on a cold and a warm cache."""
-        # extra_context carries what another view hands in, e.g. the request form with its
-        # errors when a POST from this page comes back invalid.
-        return {
-            **(self.extra_context or {}),
-            "object": self.object,
-            "trek": self.object,
-            "facts": facts,
-            "view": self,
-        }
+    def get_queryset(self):
+        return visible_treks(self.request).select_related("destination", "start_place", "end_place")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(cached(self.page_key(), lambda: self.build_content(self.object)))
-        context["breadcrumbs"] = breadcrumbs(
-            (_("Treks"), reverse("treks:list")), (self.object.name, self.object.get_absolute_url())
-        )
-        return context
-
-    def build_content(self, trek):
-        """The page's shared parts: a dict of plain data and rendered HTML, safe to cache."""
+        trek = self.object
         # Orders by trek_id rather than Meta's "trek", which would join the trek table to sort.
         prefetch_related_objects(
             [trek],
@@ -264,34 +130,24 @@ class TrekDetailView(DetailView):
         facts = trek.facts
         alternatives = list(trek.alternatives.all())
         photos = list(trek.images.all())
-        site_root = f"{self.request.scheme}://{self.request.get_host()}"
-        profile, sketch = elevation_profile(stages), route_sketch(stages)
-        data = {
-            "trek": trek,
-            "stages": stages,
-            "itinerary_html": itinerary_html(_group_by_day(stages)),
-            "facts": facts,
-            "profile": profile,
-            "profile_points_html": profile_points_html(profile.points) if profile else "",
-            "profile_rows_html": profile_rows_html(profile.points) if profile else "",
-            "sketch": sketch,
-            "sketch_places_html": sketch_places_html(sketch.places) if sketch else "",
-            "comparison": [(trek, facts)]
+        context.update(
+            stages=stages,
+            days=_group_by_day(stages),
+            facts=facts,
+            profile=elevation_profile(stages),
+            sketch=route_sketch(stages),
+            comparison=[(trek, facts)]
             + [(alt, TrekSummary.from_annotations(alt)) for alt in alternatives],
-            "alternatives": alternatives,
-            "cover": photos[0] if photos else None,
-            "gallery": photos[1:],
-            "json_ld": trek_json_ld(trek, stages, facts, self.request),
-            "faqs": list(trek.faqs.all()),
-            "canonical_url": site_root + trek.get_absolute_url(),
-            "operator": settings.OPERATOR,
-        }
-        html = {
-            part: render_to_string(f"treks/_trek_{part}.html", data)
-            for part in ("head", "hero", "main", "alternatives")
-        }
-        # What the page template and the aside may use besides the HTML: small, shared by all.
-        return {"trek_html": html, "facts": facts, "cover": data["cover"]}
+            alternatives=alternatives,
+            cover=photos[0] if photos else None,
+            gallery=photos[1:],
+            json_ld=trek_json_ld(trek, stages, facts),
+            faqs=list(trek.faqs.all()),
+            breadcrumbs=breadcrumbs(
+                (_("Treks"), reverse("treks:list")), (trek.name, trek.get_absolute_url())
+            ),
+        )
+        return context
 
 
 def _group_by_day(stages):
@@ -322,11 +178,12 @@ class TrekListView(ListView):
 
     def get(self, request, *args, **kwargs):
         self.form = TrekFilterForm.from_query(request.GET)
-        # Every visitor asking for the same filters sees the same page.
-        return shared_page(
+        # Every visitor asking for the same filters sees the same page; other parameters
+        # (?utm_source=) share the plain page, so that made-up query strings cannot fill the cache.
+        return pagecache.serve(
             request,
-            "trek-list",
             lambda: super(TrekListView, self).get(request),
+            name="trek-list",
             variant=self.form.cache_variant(
                 request.GET.get(self.page_kwarg, ""), noindex=self.is_noindex()
             ),
@@ -366,6 +223,13 @@ class _CollectionIndexView(ListView):
     title = ""
     intro = ""
 
+    def get(self, request, *args, **kwargs):
+        return pagecache.serve(
+            request,
+            lambda: super(_CollectionIndexView, self).get(request),
+            name=f"{self.model._meta.model_name}-index",
+        )
+
     def get_queryset(self):
         published = Q(treks__is_published=True)
         return self.model.objects.annotate(trek_count=Count("treks", filter=published))
@@ -402,8 +266,11 @@ class _CollectionView(DetailView):
     filter_name = ""
 
     def get(self, request, *args, **kwargs):
-        return shared_page(
-            request, self.model._meta.model_name, lambda: super(_CollectionView, self).get(request)
+        return pagecache.serve(
+            request,
+            lambda: super(_CollectionView, self).get(request, *args, **kwargs),
+            name=self.model._meta.model_name,
+            variant=kwargs["slug"],
         )
 
     def get_context_data(self, **kwargs):
@@ -440,3 +307,32 @@ class TravelStyleDetailView(_CollectionView):
 def get_visible_trek_or_404(request, slug):
     """For other apps (the request form): a trek the requester may see, else 404."""
     return get_object_or_404(visible_treks(request), slug=slug)
+
+
+POPULAR_COUNT = 6
+WHY_US_SLUG = "why-travel-with-us"
+
+
+class HomeView(TemplateView):
+    """The home page: popular treks, destinations, styles and the content pages."""
+
+    template_name = "home.html"
+
+    def get(self, request, *args, **kwargs):
+        return pagecache.serve(request, lambda: super(HomeView, self).get(request), name="home")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Q(treks__is_published=True)
+        pages = list(ContentPage.objects.published())
+        context.update(
+            popular_treks=with_card_data(
+                card_treks(Trek.objects.published()).order_by("popularity", "name")[:POPULAR_COUNT]
+            ),
+            destinations=Destination.objects.annotate(trek_count=Count("treks", filter=published)),
+            styles=TravelStyle.objects.annotate(trek_count=Count("treks", filter=published)),
+            # Found by its English slug: `slug` reads the active language's.
+            why_us=next((p for p in pages if p.slug_en == WHY_US_SLUG), None),
+            pages=[p for p in pages if p.slug_en != WHY_US_SLUG],
+        )
+        return context

@@ -1,20 +1,30 @@
+import json
+
 from django import template
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from modeltranslation.utils import build_localized_fieldname
 
 from operator_site.languages import DEFAULT, OG_LOCALES, page_addresses
-from treks.templatetags.trek_tags import json_ld
 
 register = template.Library()
 
+# The characters that could end a <script> element or open a comment inside one.
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
 
-@register.simple_tag(takes_context=True)
-def breadcrumb_json_ld(context, crumbs):
+
+@register.simple_tag
+def json_ld(data):
+    """A <script type="application/ld+json"> block that no value can break out of."""
+    payload = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+
+@register.simple_tag
+def breadcrumb_json_ld(crumbs):
     """schema.org BreadcrumbList for the same trail the page shows, with absolute URLs."""
-    request = context["request"]
     data = {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
@@ -23,7 +33,7 @@ def breadcrumb_json_ld(context, crumbs):
                 "@type": "ListItem",
                 "position": position,
                 "name": str(label),
-                "item": request.build_absolute_uri(url),
+                "item": settings.SITE_URL + url,
             }
             for position, (label, url) in enumerate(crumbs, start=1)
         ],
@@ -54,10 +64,6 @@ def page_languages(context):
     request = context.get("request")
     if request is None or context.get("error_page"):
         return []  # an error page is not this address's content in any language
-    try:
-        request.get_host()
-    except DisallowedHost:
-        return []  # the Host header itself was the bad input: build no absolute link from it
     addresses = page_addresses(request, context.get("object"))
     current = get_language()
     return [
@@ -65,7 +71,8 @@ def page_languages(context):
             "code": code,
             "name": get_language_info(code)["name_local"],
             "path": addresses[code],
-            "url": request.build_absolute_uri(addresses[code]),
+            # From SITE_URL like the canonical link: pages are cached for every host alike.
+            "url": settings.SITE_URL + iri_to_uri(addresses[code]),
             "current": code == current,
             "default": code == DEFAULT,
             "og_locale": OG_LOCALES.get(code, code),

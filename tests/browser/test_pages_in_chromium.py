@@ -81,7 +81,10 @@ def test_keyboard_reaches_main_content_through_the_skip_link(open_page, demo_cat
 def test_staff_edit_of_a_pass_altitude_shows_on_the_trek_page_at_once(
     open_page, django_user_model, width
 ):
-    django_user_model.objects.create_superuser("editor", "", "a-long-test-pass")
+    from operator_site.second_factor import enrol
+
+    editor = django_user_model.objects.create_superuser("editor", "", "a-long-test-pass")
+    _totp, codes = enrol(editor)
     trek = make_trek(name="Lares Trek", slug="lares-trek")
     pass_ = make_place(name="Ipsaycocha Pass", altitude_m=4450)
     make_stage(trek, end_place=pass_, ascent_m=600)
@@ -92,6 +95,7 @@ def test_staff_edit_of_a_pass_altitude_shows_on_the_trek_page_at_once(
     admin = open_page(width, "/admin/login/")
     admin.get_by_label("Username").fill("editor")
     admin.get_by_label("Password").fill("a-long-test-pass")
+    admin.get_by_label("Code from your authenticator app, or a recovery code").fill(codes[0])
     admin.get_by_role("button", name="Log in").click()
     admin.goto(f"/admin/treks/place/{pass_.pk}/change/")
     admin.get_by_label("Altitude (m)").fill("4465")

@@ -49,6 +49,8 @@ REQUEST_TIMEOUT = 30
 STAFF_USERNAME = "loadtest"
 LOCKOUT_USERNAME = "lockout-test"  # a second account, for tests that get it locked out
 STAFF_PASSWORD = "lares-4450-load-test-pass"
+RECOVERY_CODES = 100  # load0, load1...: each logs in once (handed out in turn by log_in)
+_next_code = iter(range(RECOVERY_CODES))
 
 
 # --- Ports -----------------------------------------------------------------------------------
@@ -90,8 +92,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 call_command("loaddata", "catalogue", verbosity=0)
-get_user_model().objects.create_superuser({STAFF_USERNAME!r}, "", {STAFF_PASSWORD!r})
-get_user_model().objects.create_superuser({LOCKOUT_USERNAME!r}, "", {STAFF_PASSWORD!r})
+from django_otp.plugins.otp_static.models import StaticDevice
+for name in ({STAFF_USERNAME!r}, {LOCKOUT_USERNAME!r}):
+    user = get_user_model().objects.create_superuser(name, "", {STAFF_PASSWORD!r})
+    # Superusers log in with a second factor: known one-time recovery codes (see log_in).
+    device = StaticDevice.objects.create(user=user, name="recovery codes")
+    for n in range({RECOVERY_CODES}):
+        device.token_set.create(token=f"load{{n}}")
 """
 
 
@@ -394,9 +401,15 @@ class Browser:
         return (post_to or self).post(path, {**fields, "csrfmiddlewaretoken": token})
 
     def log_in(self, username=STAFF_USERNAME, password=STAFF_PASSWORD):
+        """The admin login with a recovery code not used before in this test run."""
         response = self.submit(
             "/admin/login/?next=/admin/",
-            {"username": username, "password": password, "next": "/admin/"},
+            {
+                "username": username,
+                "password": password,
+                "otp_token": f"load{next(_next_code)}",
+                "next": "/admin/",
+            },
         )
         return response
 

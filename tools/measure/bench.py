@@ -24,15 +24,16 @@ from pathlib import Path
 from .server import BASE_DIR, gunicorn, rss_mb, temporary_stack, worker_pids
 
 LARES = "/treks/lares-trek/"
-PAGES = ["/", "/treks/", LARES]
+CONTACT = "/contact/"
+PAGES = ["/", "/treks/", LARES, CONTACT]
+# Pages with a target of their own (issue 11): warm req/s as a share of the static CSS file's.
+PER_STATIC = {LARES: 0.25, CONTACT: 0.25, "/": 0.5}
 
-# The figures of issue 6.
+# The figures of issues 6 and 11. The cache-off Lares page is printed, not a target any more.
 TARGETS = {
     "lares_per_healthz_warm": 0.5,
-    "lares_per_healthz_cold": 0.3,
-    "lares_per_static": 0.25,
-    "lares_queries_cold": 8,
-    "lares_queries_warm": 2,
+    "queries_cold": 8,
+    "queries_warm": 0,
     "first_view_kb": 120,
     "html_gzip_kb": 60,
     "worker_rss_mb": 80,
@@ -243,10 +244,7 @@ def query_counts(env):
     with override_settings(
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     ):
-        from treks.caching import clear_local_cache
-
         cache.clear()
-        clear_local_cache()
         client = Client(headers={"host": "127.0.0.1"})
         for path in PAGES:
             for state in ("cold", "warm"):
@@ -325,10 +323,8 @@ def report(rows, queries, html, first_total, first_parts, rss, duration, connect
     healthz_cold = rows["/healthz cache off"]["rps"]
     figures = {
         "lares_per_healthz_warm": lares / healthz,
-        "lares_per_healthz_cold": lares_cold / healthz_cold,
-        "lares_per_static": lares / static,
-        "lares_queries_cold": queries[LARES, "cold"],
-        "lares_queries_warm": queries[LARES, "warm"],
+        "queries_cold": max(queries[path, "cold"] for path in PER_STATIC),
+        "queries_warm": max(queries[path, "warm"] for path in PER_STATIC),
         "first_view_kb": first_total / 1000,
         "html_gzip_kb": max(sent for _, sent in html.values()) / 1000,
         "worker_rss_mb": max(rss.values()),
@@ -357,16 +353,22 @@ def report(rows, queries, html, first_total, first_parts, rss, duration, connect
         f"{post['rows stored']} rows stored"
     )
     lines.append("")
+    for path, target in PER_STATIC.items():
+        figures[f"{path} ÷ static"] = rows[path]["rps"] / static
+        TARGETS[f"{path} ÷ static"] = target
     checks = [
         ("Lares ÷ /healthz, warm cache", "lares_per_healthz_warm", ">=", "{:.3f}"),
-        ("Lares ÷ /healthz, cache off", "lares_per_healthz_cold", ">=", "{:.3f}"),
-        ("Lares ÷ static CSS", "lares_per_static", ">=", "{:.3f}"),
-        ("Lares SQL queries, cold", "lares_queries_cold", "<=", "{}"),
-        ("Lares SQL queries, warm", "lares_queries_warm", "<=", "{}"),
+        *((f"{path} ÷ static CSS", f"{path} ÷ static", ">=", "{:.3f}") for path in PER_STATIC),
+        ("SQL queries cold, max of those", "queries_cold", "<=", "{}"),
+        ("SQL queries warm, max of those", "queries_warm", "<=", "{}"),
         ("Lares first view, gzip (KB)", "first_view_kb", "<=", "{:.1f}"),
         ("largest page HTML, gzip (KB)", "html_gzip_kb", "<=", "{:.1f}"),
         ("gunicorn worker RSS, max (MB)", "worker_rss_mb", "<=", "{:.1f}"),
     ]
+    lines.append(
+        f"{'Lares ÷ /healthz, cache off':<36}{lares_cold / healthz_cold:>9.3f}   "
+        "printed only (target retired in issue 11)"
+    )
     missed = []
     if post["rows stored"] != post["server redirects"] or post["other answers"]:
         missed.append("inquiry POST: rows stored must equal POSTs answered with the thank-you")

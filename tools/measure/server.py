@@ -19,23 +19,23 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 # A settings module that disables the cache, to measure pages built afresh on every request.
 NO_CACHE_SETTINGS = """from operator_site.settings import *  # noqa: F403
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# The per-process fragments (the request form's fields) stay, as the form copy did before.
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 """
 
 
 def free_port():
-    """A free port of 127.0.0.1: within LOAD_TEST_PORTS ("8800-8899") when it is set, so that
-    several checkouts on one machine keep to their own ports; any free one otherwise."""
-    low, _, high = os.environ.get("LOAD_TEST_PORTS", "").partition("-")
-    candidates = range(int(low), int(high or low) + 1) if low else [0]
-    for port in candidates:
+    """A free port of BENCH_PORTS ("8300-8399": checkouts sharing a machine keep apart), else
+    any free port."""
+    low, _, high = os.environ.get("BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high) + 1):
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return sock.getsockname()[1]
-    raise RuntimeError("no free port left in LOAD_TEST_PORTS")
+    raise RuntimeError("no free port left in BENCH_PORTS")
 
 
 def prepare_data_dir(data_dir):

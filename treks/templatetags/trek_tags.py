@@ -1,21 +1,11 @@
-import json
-
 from django import template
 from django.utils.formats import get_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
+from operator_site.templatetags.site_tags import json_ld
+
 register = template.Library()
-
-# The characters that could end a <script> element or open a comment inside one.
-_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
-
-
-@register.simple_tag
-def json_ld(data):
-    """A <script type="application/ld+json"> block that no value can break out of."""
-    payload = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+register.simple_tag(json_ld)
 
 
 @register.filter

@@ -1,20 +1,23 @@
 """Everything `make run` does before serving: migrate, collect static files, load the demo
-content into an empty database only, and create the staff account `admin` once."""
+content into an empty database only, and create the staff account `admin` once, with its
+second factor (an authenticator key and recovery codes, printed with the password)."""
 
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from operator_site.models import ContentPage
-from treks.models import Destination, Place, TravelStyle, Trek
+from operator_site import pagecache
+from operator_site.second_factor import enrol, enrolment_text
 
-# Each fixture with the models that, when any of them has a row, mean staff content is there.
+# Each fixture with the models that, when any of them has a row, mean staff content is there
+# (by name: the site's package imports no app's models).
 FIXTURES = [
-    ("catalogue", (Trek, Place, Destination, TravelStyle)),
-    ("pages", (ContentPage,)),
+    ("catalogue", ("treks.Trek", "treks.Place", "treks.Destination", "treks.TravelStyle")),
+    ("pages", ("operator_site.ContentPage",)),
 ]
 ADMIN_USERNAME = "admin"
 
@@ -24,16 +27,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        # The database, the secret key and uploads live here: for the site's own user only.
+        # A front proxy serving /static/ and /media/ from here runs as that user too
+        # (docs/front-proxy.md).
+        settings.DATA_DIR.chmod(0o700)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.load_fixtures_into_empty_database()
         self.create_admin_once()
+        # Templates may have changed since the last start under the same RELEASE (an edit in
+        # the checkout): no page stored before this start is served after it.
+        pagecache.bump()
 
     def load_fixtures_into_empty_database(self):
         # Never over staff edits: any row at all means someone's content is here. Each fixture
         # is judged alone, so an install from before the content pages still gets them.
         for fixture, models in FIXTURES:
-            if any(model.objects.exists() for model in models):
+            if any(apps.get_model(model).objects.exists() for model in models):
                 self.stdout.write(f"{fixture}: content already there; fixtures not loaded.")
                 continue
             call_command("loaddata", fixture, verbosity=0)
@@ -44,13 +54,18 @@ class Command(BaseCommand):
         if users.objects.filter(username=ADMIN_USERNAME).exists():
             return
         password = secrets.token_urlsafe(16)
-        users.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+        admin = users.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+        # Superusers log in with a second factor: the first login can use a recovery code.
+        totp, codes = enrol(admin)
         line = "=" * 64
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n{line}\nStaff account created. Log in at /admin/ with\n"
                 f"  username: {ADMIN_USERNAME}\n  password: {password}\n"
+                f"  code:     {codes[0]}   (a recovery code: each of these works once)\n"
                 f"It is shown only this once: keep it, or reset it with\n"
-                f"  .venv/bin/python manage.py changepassword {ADMIN_USERNAME}\n{line}\n"
+                f"  .venv/bin/python manage.py changepassword {ADMIN_USERNAME}\n"
+                f"  .venv/bin/python manage.py staff_otp {ADMIN_USERNAME}\n{line}\n"
             )
         )
+        self.stdout.write(enrolment_text(admin, totp, codes) + f"\n{line}\n")

@@ -20,7 +20,7 @@ def copy_into_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('operator_site', '0002_heartbeat'),
+        ('operator_site', '0004_ratelimitwindow'),
     ]
 
     operations = [

@@ -1,0 +1,271 @@
+"""Public pages rendered once for everyone, served with each visitor's few values filled in.
+
+A public page (a trek, a listing, the contact form) is the same for every visitor but for a few
+values: the CSRF token and the request form's token. `serve()` renders the view's page once,
+whole, with its ordinary template, where each such value is a *slot marker*; stores that HTML
+under a key made of the page's name and variant, the language, the canonical host
+(settings.SITE_URL, never the request's Host header), the content version and the release; and
+fills the slots with this visitor's values in every response. Pages that must not be stored (a
+form with errors, a message for the visitor, a signed-in user, a POST) are rendered and filled
+by the same code.
+
+The content version is a database row (`operator_site.models.ContentVersion`), bumped in the
+transaction of every change (`watch()`, `bump()`, `BumpOnActionsAdmin`). The cache holds a copy
+for VERSION_TIMEOUT seconds only, so that a warm page runs no query and a bump the cache missed
+(Redis unreachable) is seen within that time. Nothing is kept in one process's memory.
+"""
+
+import functools
+import gzip
+import hashlib
+import logging
+import secrets
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.crypto import salted_hmac
+from django.utils.html import escape
+from django.utils.translation import get_language
+
+from operator_site.models import ContentVersion
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pagecache:version"
+# Seconds a bump that the cache did not hear of (Redis down) can stay unseen.
+VERSION_TIMEOUT = 30
+# Pages of older versions are never read again; they age out.
+PAGE_TIMEOUT = 60 * 60 * 24
+
+# Slot name -> function(request) giving this response's value. The CSRF token is built in;
+# apps add theirs in AppConfig.ready() (inquiries: the form token), so that this package
+# imports no app. Configuration, the same in every process, like signal receivers.
+_slots = {"csrf_token": get_token}
+
+
+def register_slot(name, value):
+    """Pages get `marker(name)` as `name` in their context; `value(request)` fills it."""
+    _slots[name] = value
+
+
+def marker(name):
+    """What a stored page holds in place of slot `name`. Derived from SECRET_KEY, so that no
+    content can contain it; letters, digits and dashes only, so that escaping keeps it."""
+    return f"slot-{name}-{salted_hmac('pagecache.slot', name).hexdigest()[:20]}"
+
+
+def serve(request, render, *, name, variant="", store=True):
+    """The response for a page. `render()` returns the view's (unrendered) TemplateResponse;
+    `name` and `variant` say which page it is (`variant`: what of the address changes it, e.g.
+    the normalised filters; None: never stored). `store=False` renders and fills only."""
+    store = (
+        store
+        and variant is not None
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated  # staff see drafts and their own name
+        and not len(get_messages(request))
+    )
+    markers = {slot: marker(slot) for slot in _slots}
+    key = etag = None
+    if store:
+        key = page_key(name, variant)
+        # The page carries the visitor's CSRF token: a new CSRF cookie must not get a 304.
+        csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        digest = hashlib.sha256(f"{key}:{csrf_cookie}".encode()).hexdigest()[:32]
+        etag = f'"{digest}"'
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return _headed(not_modified, etag)
+        entry = _read(key)
+        if entry is not None:
+            return _filled(request, HttpResponse(), *entry, markers, etag)
+    response = render()
+    if getattr(response, "context_data", None) is None:  # a redirect, or no template
+        return response
+    response.context_data.update(markers)
+    csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    html = response.render().content  # bytes: stored and filled as they are sent
+    if key and response.status_code == 200:
+        if _per_visitor(request, csrf_before, html, markers):
+            logger.error("%s has per-visitor content outside its slots: not stored", name)
+            etag = None
+        else:
+            # A page with no slot is stored with its gzip: it is the same bytes for everyone.
+            if any(mark.encode() in html for mark in markers.values()):
+                entry = (html, None)
+            else:
+                entry = (html, gzip.compress(html, compresslevel=9, mtime=0))
+            _safely(cache.set, key, entry, PAGE_TIMEOUT)
+            return _filled(request, response, *entry, markers, etag)
+    return _filled(request, response, html, None, markers, etag)
+
+
+def _filled(request, response, html, gzipped, markers, etag):
+    """The response with the slots filled, compressed here when the browser takes gzip: Django's
+    GZipMiddleware (which compresses every other response) would spend more time at its level 6
+    than serving the stored page takes. It leaves a response with a Content-Encoding alone."""
+    for slot, mark in markers.items():
+        if mark.encode() in html:
+            html = html.replace(mark.encode(), escape(_slots[slot](request)).encode())
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        response.content = gzipped or _gzip(html)
+        response["Content-Encoding"] = "gzip"
+        etag = etag and "W/" + etag  # another representation of the same page
+    else:
+        response.content = html
+    return _headed(response, etag)
+
+
+def _gzip(body):
+    """gzip at level 1 (3 times as fast as level 6, the body about 15% larger), with a file name
+    of random length in its header, as Django's GZipMiddleware adds against BREACH (the page
+    carries tokens)."""
+    data = gzip.compress(body, compresslevel=1, mtime=0)
+    name = b"a" * secrets.randbelow(100) + b"\x00"
+    return data[:3] + bytes([data[3] | gzip.FNAME]) + data[4:10] + name + data[10:]
+
+
+def _headed(response, etag):
+    if etag:
+        response["ETag"] = etag
+    # Browsers keep the page but ask each time; an unchanged page is a bodiless 304.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _per_visitor(request, csrf_before, html, markers):
+    """Whether rendering used something of this visitor's outside the slots: a CSRF token asked
+    for, a CSP nonce read, or a real token printed."""
+    field = 'name="csrfmiddlewaretoken"'
+    cookie = request.META.get("CSRF_COOKIE")
+    return (
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != csrf_before
+        or getattr(request, "_csp_nonce", None) is not None  # django-csp's record of a read
+        or html.count(field.encode())
+        != html.count(f'{field} value="{markers["csrf_token"]}"'.encode())
+        or bool(cookie and cookie.encode() in html)
+    )
+
+
+def page_key(name, variant=""):
+    parts = (name, variant, get_language(), settings.SITE_URL, content_version(), release())
+    return "pagecache:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _read(key):
+    """The stored (html, gzip or None), or None. An entry that cannot be read is deleted: it is
+    rebuilt now."""
+    try:
+        entry = cache.get(key)
+    except Exception:
+        logger.warning("page cache entry unreadable; deleted", exc_info=True)
+        entry = False
+    if entry is None:
+        return None
+    if type(entry) is tuple and len(entry) == 2 and isinstance(entry[0], bytes):
+        return entry
+    _safely(cache.delete, key)
+    return None
+
+
+def _safely(method, *args):
+    """A cache write that may fail (cache down, disk full): the page is served all the same."""
+    try:
+        return method(*args)
+    except Exception:
+        logger.warning("cache unavailable: %s not done", method.__name__, exc_info=True)
+        return None
+
+
+# --- The content version --------------------------------------------------------------------
+
+
+def content_version():
+    """The version from the cache's copy; else from the database, and the copy refilled with
+    add(), which never replaces a newer copy that another request has just written."""
+    try:
+        version = cache.get(VERSION_KEY)
+    except Exception:
+        logger.warning("content version unreadable in the cache", exc_info=True)
+        version = False
+    if type(version) is int:
+        return version
+    if version is not None:  # corrupt or unreadable: deleted, so that the next add() works
+        _safely(cache.delete, VERSION_KEY)
+    version = _stored_version()
+    _safely(cache.add, VERSION_KEY, version, VERSION_TIMEOUT)
+    return version
+
+
+def _stored_version():
+    return ContentVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
+
+
+def bump():
+    """Make every stored page unreachable. Call it in the transaction of the change."""
+    _row, created = ContentVersion.objects.get_or_create(pk=1, defaults={"n": 1})
+    if not created:
+        ContentVersion.objects.filter(pk=1).update(n=F("n") + 1)
+    # At once, so that this connection (an admin save's next page, a test) sees the change;
+    # the copy every worker reads is written when the change is committed.
+    _safely(cache.delete, VERSION_KEY)
+    transaction.on_commit(_publish_version)
+
+
+def _publish_version():
+    _safely(cache.set, VERSION_KEY, _stored_version(), VERSION_TIMEOUT)
+
+
+def watch(*models):
+    """Bump the version on every save and delete of `models` and change of their m2m links."""
+    for model in models:
+        post_save.connect(_row_changed, sender=model)
+        post_delete.connect(_row_changed, sender=model)
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(_links_changed, sender=field.remote_field.through)
+
+
+def _row_changed(sender, **kwargs):
+    bump()
+
+
+def _links_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        bump()
+
+
+class BumpOnActionsAdmin:
+    """For the ModelAdmin of a watched model: admin actions often use queryset.update(), which
+    sends no signal, so every action bumps the version."""
+
+    def response_action(self, request, queryset):
+        response = super().response_action(request, queryset)
+        bump()
+        return response
+
+
+# --- The release ----------------------------------------------------------------------------
+
+
+def release():
+    """Which deploy rendered a page: RELEASE (`make run` passes the git commit), else the static
+    files manifest's hash (a new CSS or JS file changes it). Pages of another release are never
+    served; `prepare_site` also bumps the version, for template edits under the same commit."""
+    return settings.RELEASE or _manifest_hash(settings.STATIC_ROOT / "staticfiles.json")
+
+
+@functools.cache
+def _manifest_hash(path):
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return ""

@@ -1,0 +1,107 @@
+"""`make proxy`: nginx in front of `make run`'s gunicorn, with TLS. Renders
+tools/proxy/nginx.conf.template into DATA_DIR/proxy/nginx.conf, checks it (`nginx -t`) and runs
+nginx in the foreground (Ctrl-C stops it). See docs/front-proxy.md.
+
+Environment:
+  PROXY_PORT   where nginx listens for HTTPS (8443)
+  PORT         where gunicorn listens on 127.0.0.1 (8000, as for `make run`)
+  DATA_DIR     the site's data folder: static/ and media/ are served from it (var/)
+  TLS_CERT, TLS_KEY   the certificate chain and key; unset, a self-signed pair for 127.0.0.1
+               and localhost is made once in DATA_DIR/proxy/tls/ (for trying it on a laptop;
+               browsers warn about it)
+  PROXY_CHECK_ONLY=1  render and `nginx -t`, then stop
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = Path(__file__).with_name("nginx.conf.template")
+
+
+def env_port(name, default):
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        sys.exit(f"{name} must be a port number; got {raw!r}")
+    return int(raw)
+
+
+def self_signed(tls_dir):
+    cert, key = tls_dir / "selfsigned.crt", tls_dir / "selfsigned.key"
+    if not cert.exists() or not key.exists():
+        tls_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        subprocess.run(  # noqa: S603
+            [
+                shutil.which("openssl") or "openssl",
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "825",
+                "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout", str(key), "-out", str(cert),
+            ],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        key.chmod(0o600)
+    return cert, key
+
+
+def worker_user(data_dir):
+    """Workers run as the user that owns the data folder (0700): started by root (a systemd
+    unit, CI), nginx would otherwise switch them to `nobody`, who cannot read static/ and
+    media/; started by that user, it has no choice to make."""
+    if os.geteuid() != 0:
+        return "# workers run as the user who started nginx"
+    import pwd
+
+    return f"user {pwd.getpwuid(data_dir.stat().st_uid).pw_name};"
+
+
+def render(data_dir, run_dir, listen, upstream, cert, key):
+    values = {
+        "USER_LINE": worker_user(data_dir),
+        "RUN_DIR": run_dir,
+        "LISTEN": f"127.0.0.1:{listen}" if os.environ.get("PROXY_LOCAL_ONLY") else str(listen),
+        "UPSTREAM": upstream,
+        "TLS_CERT": cert,
+        "TLS_KEY": key,
+        "STATIC_ROOT": data_dir / "static",
+        "MEDIA_ROOT": data_dir / "media",
+    }
+    text = TEMPLATE.read_text()
+    for name, value in values.items():
+        text = text.replace(f"@@{name}@@", str(value))
+    if "@@" in text:
+        sys.exit("tools/proxy/nginx.conf.template names a value run.py does not fill in")
+    return text
+
+
+def main():
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        sys.exit("nginx is not installed: apt-get install nginx (Debian's package)")
+    data_dir = Path(os.environ.get("DATA_DIR") or ROOT / "var").resolve()
+    run_dir = data_dir / "proxy"
+    run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    listen = env_port("PROXY_PORT", 8443)
+    upstream = f"127.0.0.1:{env_port('PORT', 8000)}"
+    if os.environ.get("TLS_CERT") or os.environ.get("TLS_KEY"):
+        cert, key = Path(os.environ["TLS_CERT"]), Path(os.environ["TLS_KEY"])
+    else:
+        cert, key = self_signed(run_dir / "tls")
+    config = run_dir / "nginx.conf"
+    config.write_text(render(data_dir, run_dir, listen, upstream, cert, key))
+    command = [nginx, "-p", str(run_dir), "-e", "stderr", "-c", str(config)]
+    subprocess.run([*command, "-q", "-t"], check=True)  # noqa: S603
+    if os.environ.get("PROXY_CHECK_ONLY"):
+        print(f"{config}: ok")
+        return
+    print(f"nginx on https://127.0.0.1:{listen}/ in front of gunicorn on {upstream} (Ctrl-C stops)")
+    sys.stdout.flush()
+    os.execv(nginx, [*command, "-g", "daemon off;"])  # noqa: S606
+
+
+if __name__ == "__main__":
+    main()
