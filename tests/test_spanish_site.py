@@ -156,6 +156,7 @@ def test_text_without_a_spanish_version_is_shown_in_english_marked_lang_en(clien
     html = client.get(spanish(trek.get_absolute_url)).text
     assert '<h1 class="display-5 mb-2" lang="en">Ausangate Trek</h1>' in html
     assert '<p class="lead mb-2" lang="en">Around the mountain.</p>' in html
+    assert '</span> <span lang="en">Stage 1.1</span></h4>' in html  # the itinerary too
     # Once translated, the same element is Spanish like the page.
     trek.name_es = "Caminata Ausangate"
     trek.save()
