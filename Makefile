@@ -9,7 +9,7 @@ PORT ?= 8000
 RELEASE ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 export DATA_DIR PORT RELEASE
 
-.PHONY: proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css
+.PHONY: proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages
 
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -79,6 +79,15 @@ format: install
 migrations-check: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The Spanish catalogue: collect new strings from templates, Python and e-mails into
+# locale/es/LC_MESSAGES/django.po (needs GNU gettext: apt-get install gettext), then, after
+# translating them, compile the .mo with polib (`make messages` again; see docs/languages.md).
+MAKEMESSAGES_ARGS = -l es --add-location=file --no-obsolete --ignore=.venv --ignore=tests --ignore=tools \
+  --ignore=var --ignore=static -e html,txt,py
+messages: install
+	$(TEST_ENV) $(BIN)/python manage.py makemessages $(MAKEMESSAGES_ARGS)
+	$(BIN)/python tools/i18n/messages.py compile
+
 # Re-export the demo content after editing it in admin (see README, "Fixtures").
 fixtures-export: install
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py dumpdata \
@@ -97,7 +106,7 @@ clean:
 bench: install
 	$(BIN)/python -m tools.measure.bench $(BENCH_ARGS)
 
-# Lighthouse 12.2.3 (pinned in tools/audit; 13 needs Node 22) on /, /treks/ and the Lares page,
+# Lighthouse 12.2.3 (pinned in tools/audit; 13 needs Node 22) on /, /treks/, the Lares page, /es/ and its Spanish page,
 # mobile preset, against gunicorn as `make run` starts it. Fails when accessibility, best
 # practices or SEO is below 100; performance is printed only.
 tools/audit/node_modules/.installed: tools/audit/package-lock.json

@@ -139,6 +139,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "trek_or_general",
         "travel_date",
         "group_size",
+        "language",
         "source",
         "status",
         "age",
@@ -153,6 +154,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "lead_source",
         ("owner", admin.RelatedOnlyFieldListFilter),
         NotificationFilter,
+        "language",
         SpamFilter,
     ]
     search_fields = ["name", "email", "phone"]
@@ -187,7 +189,16 @@ class InquiryAdmin(admin.ModelAdmin):
         ),
         (
             _("Where it came from"),
-            {"fields": ["received_at", "source_url", "user_agent", "client_ip", "spam_reason"]},
+            {
+                "fields": [
+                    "received_at",
+                    "language",
+                    "source_url",
+                    "user_agent",
+                    "client_ip",
+                    "spam_reason",
+                ]
+            },
         ),
         (
             _("E-mails"),
@@ -205,6 +216,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "trek",
         *TRAVELLER_FIELDS,
         "received_at",
+        "language",
         "source_url",
         "user_agent",
         "client_ip",

@@ -139,6 +139,15 @@ class Inquiry(models.Model):
     source_url = models.CharField(_("sent from page"), max_length=SOURCE_URL_MAX_LENGTH, blank=True)
     user_agent = models.CharField(_("browser"), max_length=USER_AGENT_MAX_LENGTH, blank=True)
     client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    # The language of the page the form was sent from: the confirmation e-mail is written in it,
+    # and staff answer in it.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the page the request was sent from."),
+    )
     spam_reason = models.CharField(
         _("suspected spam"),
         max_length=20,

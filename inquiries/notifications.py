@@ -55,37 +55,38 @@ def deliver(pk, *, max_attempts=None):
     inquiry = Inquiry.objects.select_related("trek").get(pk=pk)
     errors = []
     connection = get_connection()  # opened by the first send, shared by both e-mails
-    # E-mails are written in the site's language, whatever the request thread had active.
-    with translation.override(settings.LANGUAGE_CODE):
-        for sent_field, build, who in (
-            ("staff_notified_at", staff_message, "staff"),
-            ("confirmation_sent_at", confirmation_message, "traveller"),
-        ):
-            if getattr(inquiry, sent_field) is not None:
+    # Staff read the site's language; the traveller the language of the page they wrote from.
+    # Whatever the request thread (or the retry command) had active does not matter.
+    for sent_field, build, who, language in (
+        ("staff_notified_at", staff_message, "staff", settings.LANGUAGE_CODE),
+        ("confirmation_sent_at", confirmation_message, "traveller", inquiry.language),
+    ):
+        if getattr(inquiry, sent_field) is not None:
+            continue
+        counted = None
+        if who == "traveller":
+            if inquiry.confirmation_withheld:
                 continue
-            counted = None
-            if who == "traveller":
-                if inquiry.confirmation_withheld:
-                    continue
-                counted = confirmation_address(inquiry.email)
-                if counted is None:
-                    inquiry.confirmation_withheld = Inquiry.ConfirmationWithheld.UNUSABLE_ADDRESS
-                    logger.warning("confirmation for inquiry %s withheld: unusable address", pk)
-                    continue
-                if not take_confirmation_slot(counted):
-                    inquiry.confirmation_withheld = Inquiry.ConfirmationWithheld.DAILY_LIMIT
-                    logger.warning("confirmation for inquiry %s withheld: daily limit", pk)
-                    continue
-            try:
+            counted = confirmation_address(inquiry.email)
+            if counted is None:
+                inquiry.confirmation_withheld = Inquiry.ConfirmationWithheld.UNUSABLE_ADDRESS
+                logger.warning("confirmation for inquiry %s withheld: unusable address", pk)
+                continue
+            if not take_confirmation_slot(counted):
+                inquiry.confirmation_withheld = Inquiry.ConfirmationWithheld.DAILY_LIMIT
+                logger.warning("confirmation for inquiry %s withheld: daily limit", pk)
+                continue
+        try:
+            with translation.override(language or settings.LANGUAGE_CODE):
                 build(inquiry, connection=connection).send()
-            except Exception as error:  # SMTP down, timeout, refused address...
-                errors.append(f"{who}: {type(error).__name__}: {error}")
-                logger.exception("%s e-mail for inquiry %s failed", who, pk)
-                if counted:
-                    give_back_confirmation_slot(counted)  # the retry will take it again
-            else:
-                setattr(inquiry, sent_field, timezone.now())
-                logger.info("%s e-mail for inquiry %s sent", who, pk)
+        except Exception as error:  # SMTP down, timeout, refused address...
+            errors.append(f"{who}: {type(error).__name__}: {error}")
+            logger.exception("%s e-mail for inquiry %s failed", who, pk)
+            if counted:
+                give_back_confirmation_slot(counted)  # the retry will take it again
+        else:
+            setattr(inquiry, sent_field, timezone.now())
+            logger.info("%s e-mail for inquiry %s sent", who, pk)
     try:
         connection.close()
     except Exception:

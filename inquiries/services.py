@@ -4,6 +4,7 @@ import datetime
 import logging
 import uuid
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ def submit_inquiry(
     client_ip=None,
     user_agent="",
     source_url="",
+    language=settings.LANGUAGE_CODE,
     spam_reason="",
 ):
     """Store one request for information and schedule its e-mails; return (inquiry, created).
@@ -38,7 +40,8 @@ def submit_inquiry(
     `data` is the form's cleaned data. The same `idempotency_key` twice (a double click, a
     browser re-POST) returns the row the first one made and sends nothing again. The e-mails go
     out only after the row is committed; a failure there is recorded on the row for the retry
-    command and never undoes the row.
+    command and never undoes the row. `language` is the page's: the confirmation is written
+    in it.
     """
     fields = {name: data[name] for name in TRAVELLER_FIELDS}
     if idempotency_key is None:
@@ -51,6 +54,7 @@ def submit_inquiry(
                 client_ip=client_ip,
                 user_agent=(user_agent or "")[:USER_AGENT_MAX_LENGTH],
                 source_url=(source_url or "")[:SOURCE_URL_MAX_LENGTH],
+                language=language,
                 spam_reason=spam_reason,
                 **fields,
             )
@@ -73,6 +77,7 @@ def submit_inquiry(
             client_ip=client_ip,
             user_agent=user_agent,
             source_url=source_url,
+            language=language,
             spam_reason=spam_reason,
         )
     logger.info("inquiry %s stored (trek=%s)", inquiry.pk, trek.slug if trek else "-")

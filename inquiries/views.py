@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
@@ -142,6 +143,7 @@ class InquiryCreateView(FormView):
                 user_agent=self.request.headers.get("User-Agent", ""),
                 source_url=self._source_page(),
                 spam_reason=reason,
+                language=get_language(),
             )
         except DatabaseError:
             # Disk full, database read-only or gone: the traveller keeps what they typed and

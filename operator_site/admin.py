@@ -3,14 +3,23 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ContentPage
 from .pagecache import BumpOnActionsAdmin
+from .translation_admin import TranslatedContentAdmin, TranslationStatusFilter
 
 
 @admin.register(ContentPage)
-class ContentPageAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
-    list_display = ["title", "slug", "is_published", "show_in_nav", "position", "updated_at"]
+class ContentPageAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
+    list_display = [
+        "title",
+        "slug",
+        "is_published",
+        "show_in_nav",
+        "position",
+        "to_translate",
+        "updated_at",
+    ]
     list_editable = ["is_published", "show_in_nav", "position"]
-    list_filter = ["is_published", "show_in_nav"]
-    search_fields = ["title", "summary", "body"]
+    list_filter = ["is_published", "show_in_nav", TranslationStatusFilter]
+    search_fields = ["title_en", "title_es", "summary_en", "summary_es", "body_en", "body_es"]
     prepopulated_fields = {"slug": ["title"]}
     fields = [
         "title",

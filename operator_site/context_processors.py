@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from .languages import contact_path
 from .models import ContentPage
 
 # The operator's pages elsewhere. Generic addresses until the operator gives its own profiles.
@@ -12,16 +13,11 @@ SOCIAL_LINKS = {
     "facebook": "https://www.facebook.com/",
     "twitter": "https://twitter.com/",
 }
-CONTACT_PATH = "/contact/"
 
 
 def contact_url():
-    """/contact/ once the request form exists (it is another app's page), else None."""
-    try:
-        resolve(CONTACT_PATH)
-    except Resolver404:
-        return None
-    return CONTACT_PATH
+    """/contact/ (/es/contacto/) once the request form exists (another app's page), else None."""
+    return contact_path()
 
 
 def main_nav(request):

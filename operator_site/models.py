@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .languages import fill_missing_slugs
+
 
 class ContentPageQuerySet(models.QuerySet):
     def published(self):
@@ -75,6 +77,10 @@ class ContentPage(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        fill_missing_slugs(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("page", kwargs={"slug": self.slug})

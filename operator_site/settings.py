@@ -89,6 +89,8 @@ DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "var").resolve()
 # --- Applications -----------------------------------------------------------------------------
 
 INSTALLED_APPS = [
+    # Before admin, as django-modeltranslation asks: it patches the models' translated fields.
+    "modeltranslation",
     # Django's admin with staff's second factor (operator_site/second_factor.py).
     "operator_site.apps.StaffAdminConfig",
     "django.contrib.auth",
@@ -311,6 +313,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Content fields have a column per language (treks/translation.py, operator_site/translation.py);
+# an empty Spanish text shows the English one, marked lang="en" (templatetags/site_tags.py).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # Stored in UTC, shown in Cusco time; "today" for a travel date is Cusco's today.
 TIME_ZONE = "America/Lima"
 USE_TZ = True
@@ -454,14 +460,16 @@ LOGGING = {
 
 # --- The operator -----------------------------------------------------------------------------
 
-# Shown in the header, footer and e-mails; from the operator's current page.
+# Shown in the header, footer and e-mails; from the operator's current page. The name and phone
+# are the same in every language; the tagline and the city line are in the catalogue
+# (locale/es/LC_MESSAGES/django.po), read in the language of the page or e-mail.
 OPERATOR = {
     "name": "Salkantay Trek Machu",
-    "tagline": "Sustainable Tourism Operator",
+    "tagline": _("Sustainable Tourism Operator"),
     "phone": "+51 914 939913",
     # The page gives one number; the site already invites calls and WhatsApp messages to it.
     "whatsapp": "+51 914 939913",
-    "city": "Cusco, Peru",
+    "city": _("Cusco, Peru"),
 }
 # The name authenticator apps show beside a staff account's codes.
 OTP_TOTP_ISSUER = OPERATOR["name"]

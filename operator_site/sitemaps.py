@@ -6,7 +6,16 @@ from treks.models import Destination, TravelStyle, Trek
 from .models import ContentPage
 
 
-class TrekSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """Every page once per language, each entry with its <xhtml:link hreflang> alternates (and
+    x-default, the English page): Django builds the addresses under each language in turn."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class TrekSitemap(LanguagesSitemap):
     changefreq = "weekly"
     priority = 0.8
 
@@ -17,21 +26,21 @@ class TrekSitemap(Sitemap):
         return trek.updated_at
 
 
-class DestinationSitemap(Sitemap):
+class DestinationSitemap(LanguagesSitemap):
     changefreq = "monthly"
 
     def items(self):
         return Destination.objects.order_by("pk")
 
 
-class TravelStyleSitemap(Sitemap):
+class TravelStyleSitemap(LanguagesSitemap):
     changefreq = "monthly"
 
     def items(self):
         return TravelStyle.objects.order_by("pk")
 
 
-class ContentPageSitemap(Sitemap):
+class ContentPageSitemap(LanguagesSitemap):
     changefreq = "monthly"
     priority = 0.5
 
@@ -42,7 +51,7 @@ class ContentPageSitemap(Sitemap):
         return page.updated_at
 
 
-class StaticViewSitemap(Sitemap):
+class StaticViewSitemap(LanguagesSitemap):
     priority = 0.6
 
     def items(self):

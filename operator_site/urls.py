@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from treks.views import HomeView
 
@@ -13,18 +15,30 @@ admin.site.site_header = _("Salkantay Trek Machu: staff")
 admin.site.site_title = _("Staff")
 admin.site.index_title = _("Catalogue and requests")
 
+# One address for every language: machines' files and the load balancer's probe.
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (admin): no 404 in the logs.
     path("favicon.ico", views.favicon, name="favicon"),
+]
+
+# English at the addresses it always had (/treks/lares-trek/), Spanish under /es/ with
+# translated path words and slugs (/es/caminatas/caminata-lares/). The language comes from the
+# address only, never from the browser's Accept-Language or a cookie: a page's lang always
+# matches its text, and a shared cached page is the same for everyone at one address. Admin is
+# here too, so that staff who prefer Spanish can work at /es/admin/.
+urlpatterns += i18n_patterns(
+    path("", HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
-    path("about/<slug:slug>/", views.ContentPageView.as_view(), name="page"),
+    path(
+        pgettext_lazy("address", "about/<slug:slug>/"), views.ContentPageView.as_view(), name="page"
+    ),
     path("", include("treks.urls")),
     path("", include("inquiries.urls")),
-]
+    prefix_default_language=False,
+)
 
 if settings.SERVE_MEDIA:
     # One-server installs (`make run`): Django serves the uploaded photos itself. Behind a web

@@ -136,7 +136,7 @@ def healthz(request):
 
 
 def _error_page(request, template_name, status):
-    context = {}
+    context = {"error_page": True}
     try:
         request.get_host()
     except DisallowedHost:

@@ -18,6 +18,18 @@ def _isolated_storage(settings, tmp_path):
     settings.SITE_URL = "http://testserver"
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Each test starts in English, as management commands and the shell do. A request to a
+    Spanish page activates Spanish in the test's thread (LocaleMiddleware leaves it on), and a
+    factory called after it would write the Spanish columns (name_es) instead of the English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser(

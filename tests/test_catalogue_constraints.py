@@ -82,17 +82,18 @@ def test_admin_shows_error_for_altitude_of_48000_m(staff_client):
 
 
 def _trek_form(trek_data, stages=()):
+    # Translated fields are posted per language (name_en, name_es): see treks/translation.py.
     data = {
-        "name": "New Trek",
-        "slug": "new-trek",
-        "summary": "Summary.",
-        "description": "Story.",
+        "name_en": "New Trek",
+        "slug_en": "new-trek",
+        "summary_en": "Summary.",
+        "description_en": "Story.",
         "destination": trek_data["destination"],
         "difficulty": "moderate",
         "crowds": "quiet",
         "start_place": trek_data["start"],
         "end_place": trek_data["end"],
-        "best_season": "Dry season",
+        "best_season_en": "Dry season",
         "group_size_min": "1",
         "group_size_max": "12",
         "currency": "USD",
@@ -109,7 +110,7 @@ def _trek_form(trek_data, stages=()):
             "day": "1",
             "order": "1",
             "mode": "walk",
-            "title": f"Stage {i}",
+            "title_en": f"Stage {i}",
             "start_place": trek_data["start"],
             "end_place": trek_data["end"],
             "distance_km": "10",
@@ -158,7 +159,7 @@ def test_admin_shows_error_for_duplicate_day(staff_client, trek_refs):
 
 def test_admin_shows_error_for_slug_already_taken(staff_client, trek_refs):
     data = _trek_form(trek_refs)
-    data["slug"] = "taken-slug"
+    data["slug_en"] = "taken-slug"
     response = staff_client.post(reverse("admin:treks_trek_add"), data)
     assert response.status_code == 200
     assert "Another trek already uses this slug." in response.content.decode()

@@ -239,10 +239,13 @@ def test_staff_can_record_a_request_that_came_by_phone(staff_client):
             "email": "caller@example.com",
             "received_at_0": "2026-11-20",
             "received_at_1": "10:00:00",
+            # The caller spoke Spanish: the confirmation goes out in Spanish.
+            "language": "es",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Inquiry.objects.get().name == "Caller"
+    assert Inquiry.objects.get().language == "es"
 
 
 # --- CSV: the complete formula escape, and phone numbers left as they are (issue 12) ------------

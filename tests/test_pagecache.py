@@ -80,7 +80,8 @@ def test_what_is_stored_of_every_public_page_holds_nothing_of_a_visitor(stored):
             assert token == pagecache.marker("form_token")
             assert read_form_token(token) is None
     with_form = [body for body, _gzip in stored.values() if b'name="form_token"' in body]
-    assert len(with_form) == 3  # the two trek pages and /contact/
+    # The two trek pages in English and in Spanish (the sitemap lists both), and /contact/.
+    assert len(with_form) == 5
 
 
 @pytest.mark.parametrize("url", [LARES, "/contact/", "/"])

@@ -26,7 +26,7 @@ def upload(staff_client, trek, name, content, content_type="image/jpeg"):
         {
             "trek": trek.pk,
             "image": SimpleUploadedFile(name, content, content_type=content_type),
-            "alt_text": "The valley at dawn",
+            "alt_text_en": "The valley at dawn",
             "position": 1,
         },
     )

@@ -93,7 +93,7 @@ def test_staff_upload_photos_over_64_kb_in_admin(staff_client):
         {
             "trek": make_trek().pk,
             "image": SimpleUploadedFile("p.jpg", photo, content_type="image/jpeg"),
-            "alt_text": "The valley at dawn",
+            "alt_text_en": "The valley at dawn",  # per language: treks/translation.py
             "position": 1,
         },
     )

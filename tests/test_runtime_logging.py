@@ -7,9 +7,10 @@ import re
 import pytest
 from django.db import IntegrityError
 from django.test import Client
-from django.urls import include, path
+from django.urls import path
 
 from operator_site.logs import OneLineFormatter
+from operator_site.urls import urlpatterns as site_urlpatterns
 
 
 def _fails_with_personal_data(request):
@@ -18,7 +19,8 @@ def _fails_with_personal_data(request):
     )
 
 
-urlpatterns = [path("boom/", _fails_with_personal_data), path("", include("operator_site.urls"))]
+# The site's patterns themselves, not include()d: Django refuses i18n_patterns in an include.
+urlpatterns = [path("boom/", _fails_with_personal_data), *site_urlpatterns]
 
 
 @pytest.fixture

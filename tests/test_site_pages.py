@@ -112,7 +112,7 @@ def test_destination_page_lists_its_published_treks(client):
     response = client.get(valley.get_absolute_url())
     assert [t.name for t in response.context["treks"]] == ["Shown"]
     assert "?destination=valley" in response.text
-    assert f'href="{reverse("treks:destinations")}">All peru destinations</a>' in response.text
+    assert f'href="{reverse("treks:destinations")}">Back to Peru destinations</a>' in response.text
 
 
 def test_unknown_destination_or_style_is_not_found(client):

@@ -6,15 +6,17 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from operator_site.pagecache import BumpOnActionsAdmin
+from operator_site.translation_admin import TranslatedContentAdmin, TranslationStatusFilter
 
 from . import images
 from .models import Destination, ItineraryStage, Place, TravelStyle, Trek, TrekFAQ, TrekImage
 from .templatetags.trek_tags import km
 
 
-class ItineraryStageInline(admin.StackedInline):
+class ItineraryStageInline(TranslationStackedInline):
     model = ItineraryStage
     extra = 0
     autocomplete_fields = ["start_place", "end_place", "highest_place"]
@@ -67,7 +69,7 @@ def photo_preview(photo):
     )
 
 
-class TrekImageInline(admin.TabularInline):
+class TrekImageInline(TranslationTabularInline):
     model = TrekImage
     form = TrekImageForm
     extra = 0
@@ -79,16 +81,17 @@ class TrekImageInline(admin.TabularInline):
         return photo_preview(photo)
 
 
-class TrekFAQInline(admin.StackedInline):
+class TrekFAQInline(TranslationStackedInline):
     model = TrekFAQ
     extra = 0
 
 
 @admin.register(Trek)
-class TrekAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
+class TrekAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     list_display = [
         "name",
         "is_published",
+        "to_translate",
         "destination",
         "difficulty",
         "walking_distance",
@@ -97,9 +100,17 @@ class TrekAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
         "updated_at",
     ]
     list_editable = ["popularity"]
-    list_filter = ["is_published", "destination", "styles", "difficulty", "permits_required"]
+    list_filter = [
+        "is_published",
+        TranslationStatusFilter,
+        "destination",
+        "styles",
+        "difficulty",
+        "permits_required",
+    ]
     list_select_related = ["destination"]
-    search_fields = ["name", "slug", "summary"]
+    # Both languages: staff find a trek by its English or its Spanish text.
+    search_fields = ["name_en", "name_es", "slug_en", "slug_es", "summary_en", "summary_es"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["start_place", "end_place"]
     filter_horizontal = ["styles", "alternatives"]
@@ -181,16 +192,18 @@ class TrekAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
-    list_display = ["name", "altitude_m", "latitude", "longitude", "note"]
-    search_fields = ["name", "note"]
+class PlaceAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
+    list_display = ["name", "altitude_m", "latitude", "longitude", "note", "to_translate"]
+    list_filter = [TranslationStatusFilter]
+    search_fields = ["name_en", "name_es", "note_en", "note_es"]
     ordering = ["name"]
 
 
-class _CollectionAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "trek_count"]
+class _CollectionAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
+    list_display = ["name", "slug", "position", "trek_count", "to_translate"]
+    list_filter = [TranslationStatusFilter]
     list_editable = ["position"]
-    search_fields = ["name", "summary"]
+    search_fields = ["name_en", "name_es", "summary_en", "summary_es"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
@@ -212,33 +225,33 @@ class TravelStyleAdmin(_CollectionAdmin):
 
 
 @admin.register(ItineraryStage)
-class ItineraryStageAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
-    list_display = ["trek", "day", "order", "mode", "title", "distance_km", "hours"]
-    list_filter = ["trek", "mode"]
+class ItineraryStageAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
+    list_display = ["trek", "day", "order", "mode", "title", "distance_km", "hours", "to_translate"]
+    list_filter = ["trek", "mode", TranslationStatusFilter]
     list_select_related = ["trek"]
-    search_fields = ["title", "trek__name"]
+    search_fields = ["title_en", "title_es", "trek__name_en", "trek__name_es"]
     autocomplete_fields = ["start_place", "end_place", "highest_place"]
 
 
 @admin.register(TrekImage)
-class TrekImageAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
+class TrekImageAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     form = TrekImageForm
     fields = ["trek", "preview", "image", "alt_text", "caption", "position"]
     readonly_fields = ["preview"]
-    list_display = ["preview", "alt_text", "trek", "position"]
+    list_display = ["preview", "alt_text", "trek", "position", "to_translate"]
 
     @admin.display(description=_("preview"))
     def preview(self, photo):
         return photo_preview(photo)
 
-    list_filter = ["trek"]
+    list_filter = ["trek", TranslationStatusFilter]
     list_select_related = ["trek"]
-    search_fields = ["alt_text", "caption"]
+    search_fields = ["alt_text_en", "alt_text_es", "caption_en", "caption_es"]
 
 
 @admin.register(TrekFAQ)
-class TrekFAQAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
-    list_display = ["question", "trek", "position"]
-    list_filter = ["trek"]
+class TrekFAQAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
+    list_display = ["question", "trek", "position", "to_translate"]
+    list_filter = ["trek", TranslationStatusFilter]
     list_select_related = ["trek"]
-    search_fields = ["question", "answer"]
+    search_fields = ["question_en", "question_es", "answer_en", "answer_es"]

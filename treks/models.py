@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from operator_site.languages import fill_missing_slugs
+
 MAX_ALTITUDE_M = 7000  # above any trek in Peru (Huascarán is 6,768 m); catches typos like 48,000
 # How far a trek's advertised distance may stray from the sum of its walking stages.
 DISTANCE_TOLERANCE = Decimal("0.10")
@@ -40,6 +42,10 @@ class Collection(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        fill_missing_slugs(self)
+        super().save(*args, **kwargs)
 
 
 class Destination(Collection):
@@ -305,6 +311,10 @@ class Trek(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        fill_missing_slugs(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("treks:detail", kwargs={"slug": self.slug})

@@ -331,7 +331,8 @@ class HomeView(TemplateView):
             ),
             destinations=Destination.objects.annotate(trek_count=Count("treks", filter=published)),
             styles=TravelStyle.objects.annotate(trek_count=Count("treks", filter=published)),
-            why_us=next((p for p in pages if p.slug == WHY_US_SLUG), None),
-            pages=[p for p in pages if p.slug != WHY_US_SLUG],
+            # Found by its English slug: `slug` reads the active language's.
+            why_us=next((p for p in pages if p.slug_en == WHY_US_SLUG), None),
+            pages=[p for p in pages if p.slug_en != WHY_US_SLUG],
         )
         return context

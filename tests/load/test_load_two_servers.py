@@ -10,12 +10,13 @@ PLACE_ADD = "/admin/treks/place/add/"
 
 
 def place_fields(name, index):
+    # Place names and notes are posted per language (treks/translation.py).
     return {
-        "name": name,
+        "name_en": name,
         "altitude_m": str(3000 + index),
         "latitude": "-13.25000",
         "longitude": "-72.10000",
-        "note": "",
+        "note_en": "",
         "_save": "Save",
     }
 

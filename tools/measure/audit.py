@@ -1,8 +1,8 @@
-"""`make audit`: Lighthouse (pinned in tools/audit) on the home page, the trek list and the Lares
-page, mobile preset, headless Chromium, against gunicorn started as `make run` starts it on a
-temporary DATA_DIR with the demo fixtures. Prints the four category scores of each page and what
-cost points; exits 1 when accessibility, best practices or SEO is below 100 (performance is
-printed, not asserted: it depends on how busy the machine is).
+"""`make audit`: Lighthouse (pinned in tools/audit) on the home page, the trek list, the Lares
+page, and the Spanish home and Lares pages, mobile preset, headless Chromium, against gunicorn
+started as `make run` starts it on a temporary DATA_DIR with the demo fixtures. Prints the four
+category scores of each page and what cost points; exits 1 when accessibility, best practices or
+SEO is below 100 (performance is printed, not asserted: it depends on how busy the machine is).
 
     python -m tools.measure.audit [--keep-reports DIR]
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .server import BASE_DIR, gunicorn, temporary_stack
 
-PAGES = ["/", "/treks/", "/treks/lares-trek/"]
+PAGES = ["/", "/treks/", "/treks/lares-trek/", "/es/", "/es/caminatas/caminata-lares/"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 ASSERTED = {"accessibility": 100, "best-practices": 100, "seo": 100}
 LIGHTHOUSE = BASE_DIR / "tools" / "audit" / "node_modules" / ".bin" / "lighthouse"
@@ -82,15 +82,15 @@ def main(argv=None):
             name = path.strip("/").replace("/", "-") or "home"
             results[path] = lighthouse(base_url + path, reports / f"{name}.json")
     print(f"Lighthouse 12.2.3, mobile preset, {CHROME} headless, gunicorn as `make run`\n")
-    print(f"{'page':<22}" + "".join(f"{c:>16}" for c in CATEGORIES))
+    print(f"{'page':<32}" + "".join(f"{c:>16}" for c in CATEGORIES))
     missed = []
     for path, (scores, failing) in results.items():
-        print(f"{path:<22}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES))
+        print(f"{path:<32}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES))
         for category, minimum in ASSERTED.items():
             if scores[category] < minimum:
                 missed.append(f"{path} {category} {scores[category]}: {failing.get(category)}")
         if failing.get("performance"):
-            print(f"{'':<22}performance lost on: {', '.join(failing['performance'])}")
+            print(f"{'':<32}performance lost on: {', '.join(failing['performance'])}")
     failed_pages = {line.split()[0] for line in missed}
     if missed:
         print("\nMISSED (accessibility, best practices and SEO must be 100):")

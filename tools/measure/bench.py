@@ -24,10 +24,12 @@ from pathlib import Path
 from .server import BASE_DIR, gunicorn, rss_mb, temporary_stack, worker_pids
 
 LARES = "/treks/lares-trek/"
+# The same page in Spanish (issue 13): the same targets as the English one.
+LARES_ES = "/es/caminatas/caminata-lares/"
 CONTACT = "/contact/"
-PAGES = ["/", "/treks/", LARES, CONTACT]
+PAGES = ["/", "/treks/", LARES, LARES_ES, CONTACT]
 # Pages with a target of their own (issue 11): warm req/s as a share of the static CSS file's.
-PER_STATIC = {LARES: 0.25, CONTACT: 0.25, "/": 0.5}
+PER_STATIC = {LARES: 0.25, LARES_ES: 0.25, CONTACT: 0.25, "/": 0.5}
 
 # The figures of issues 6 and 11. The cache-off Lares page is printed, not a target any more.
 TARGETS = {
