@@ -55,18 +55,25 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 PG_TEST_ENV := $(TEST_ENV) DATABASE_URL=$(PG_URL)/$(PG_DB) REDIS_URL=$(TEST_REDIS_URL) \
   CACHE_KEY_PREFIX=$(PG_DB)
 
+# pytest-xdist: one worker per core (PYTEST_WORKERS=0 runs everything in one process, as a
+# debugger wants). The load tests share one worker (`--dist loadgroup`, see
+# tests/load/conftest.py); tests/settings.py gives each worker its own DATA_DIR and cache-key
+# prefix.
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist loadgroup
+
 test: install
 	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # tests/load/ is left out here: those tests build their own SQLite and PostgreSQL + Redis sites
 # whatever DATABASE_URL says, and `make test` has just run them.
 test-postgres: install
 	$(PG_TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
-	$(PG_TEST_ENV) $(BIN)/pytest --create-db --ignore=tests/load $(PYTEST_ARGS)
+	$(PG_TEST_ENV) $(BIN)/pytest $(PYTEST_XDIST) --create-db --ignore=tests/load $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

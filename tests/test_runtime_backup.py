@@ -35,8 +35,16 @@ def test_a_backup_restores_with_every_trek_and_inquiry(tmp_path):
     restored = tmp_path / "restored"
     restored.mkdir()
     shutil.copy(backup, restored / "db.sqlite3")
+    # The site's own settings, as an operator runs them (not tests.settings, which under xdist
+    # would move DATA_DIR into a worker's folder).
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update({"DATA_DIR": str(restored), "DJANGO_SECRET_KEY": "s" * 50})
+    env.update(
+        {
+            "DATA_DIR": str(restored),
+            "DJANGO_SECRET_KEY": "s" * 50,
+            "DJANGO_SETTINGS_MODULE": "operator_site.settings",
+        }
+    )
     result = subprocess.run(
         [
             sys.executable,

@@ -1,6 +1,7 @@
 """/healthz, and a cache that degrades when Redis is away."""
 
 import datetime
+import secrets
 from unittest import mock
 
 import pytest
@@ -201,7 +202,9 @@ def test_healthz_says_the_cache_is_ok_when_redis_answers(client, settings):
 
 @pytest.mark.redis
 def test_the_redis_cache_stores_and_counts(settings):
-    settings.CACHES = _redis_cache_settings(redis_url(), prefix="prod-cache-test")
+    # A prefix of its own: other runs (another worker, another checkout) may share this Redis.
+    prefix = f"prod-cache-test-{secrets.token_hex(4)}"
+    settings.CACHES = _redis_cache_settings(redis_url(), prefix=prefix)
     cache = caches["default"]
     try:
         cache.set("greeting", {"hola": 1}, 30)

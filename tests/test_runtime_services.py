@@ -13,8 +13,10 @@ REDIS_TEST = "tests/test_runtime_health_and_cache.py::test_the_redis_cache_store
 def _pytest_with_redis_missing(ci, data_dir):
     # SQLite under its own DATA_DIR: on PostgreSQL, or in this run's DATA_DIR, the nested run
     # would create and then delete this run's own test database.
+    # PYTEST_*: under xdist this process is a worker (PYTEST_XDIST_WORKER...); the nested run
+    # is a plain run of its own.
     drop = ("DATABASE_URL", "REDIS_URL", "CI", "CACHE_KEY_PREFIX")
-    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("PYTEST_")}
     env.update(TEST_REDIS_URL="redis://127.0.0.1:1/0", CI=ci, DATA_DIR=str(data_dir))
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", REDIS_TEST],

@@ -76,3 +76,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if str(item.fspath).startswith(here):
             item.add_marker(pytest.mark.slow)
+            # Under xdist (`--dist loadgroup`) every load test runs on one worker, one after
+            # another: free_port() hands out ports of LOAD_TEST_PORTS per process, and two
+            # workers' servers would race for the same port (and for the two cores).
+            item.add_marker(pytest.mark.xdist_group("load"))
