@@ -81,7 +81,10 @@ def test_the_catalogue_covers_every_marked_string(tmp_path):
         "--no-obsolete",
     ]
     args += ["--ignore=static", "-e", "html,txt,py"]
-    subprocess.run(args, cwd=copy, check=True, capture_output=True, timeout=120)  # noqa: S603
+    # The site's own settings: the copy has no tests/ package (pytest runs on tests.settings).
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "operator_site.settings"}
+    env["DATA_DIR"] = str(tmp_path / "data")
+    subprocess.run(args, cwd=copy, env=env, check=True, capture_output=True, timeout=120)  # noqa: S603
     scratch = copy / "locale" / "es" / "LC_MESSAGES"
     fresh = polib.pofile(str(scratch / "django.po"))
 
