@@ -56,9 +56,9 @@ PG_TEST_ENV := $(TEST_ENV) DATABASE_URL=$(PG_URL)/$(PG_DB) REDIS_URL=$(TEST_REDI
   CACHE_KEY_PREFIX=$(PG_DB)
 
 # pytest-xdist: one worker per core (PYTEST_WORKERS=0 runs everything in one process, as a
-# debugger wants). The load tests share one worker (`--dist loadgroup`, see
-# tests/load/conftest.py); tests/settings.py gives each worker its own DATA_DIR and cache-key
-# prefix.
+# debugger wants). The load tests share one worker, and so do the browser tests
+# (`--dist loadgroup`, see their conftest.py); tests/settings.py gives each worker its own
+# DATA_DIR and cache-key prefix.
 PYTEST_WORKERS ?= auto
 PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist loadgroup
 

@@ -88,3 +88,21 @@ def _empty_cache():
     from django.core.cache import caches
 
     caches["fragments"].clear()
+
+
+# --- The load tests' figures ---------------------------------------------------------------------
+# Here and not in tests/load/conftest.py: under pytest-xdist only this conftest is loaded by the
+# process that prints the summary; the figures come from the workers on each test's report.
+_load_report = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        _load_report.extend(v for name, v in report.user_properties if name == "load report")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _load_report:
+        terminalreporter.section("load tests: what was measured")
+        for line in _load_report:
+            terminalreporter.write_line(line)

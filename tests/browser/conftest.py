@@ -36,6 +36,15 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
+def pytest_collection_modifyitems(items):
+    # Under xdist (`--dist loadgroup`) the browser tests share one worker, so one Chromium runs
+    # at a time and the session's browser is launched once, not once per worker.
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def _in_ci():
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

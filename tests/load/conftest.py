@@ -7,22 +7,15 @@ import pytest
 from tests.load.harness import ROOT, Site, _clean_environ
 from tests.services import postgres_url, redis_url, require
 
-_report = []
-
-
-def pytest_terminal_summary(terminalreporter):
-    if _report:
-        terminalreporter.section("load tests: what was measured")
-        for line in _report:
-            terminalreporter.write_line(line)
-
 
 @pytest.fixture
 def report(request):
-    """Write a measured figure into the run's summary (rows stored / requests answered...)."""
+    """Write a measured figure into the run's summary (rows stored / requests answered...).
+    Carried on the test's report, so that under xdist it reaches the controlling process,
+    which prints it (tests/conftest.py)."""
 
     def write(line):
-        _report.append(f"{request.node.name}: {line}")
+        request.node.user_properties.append(("load report", f"{request.node.name}: {line}"))
 
     return write
 
