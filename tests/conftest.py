@@ -53,6 +53,23 @@ def verified_login(client, user):
     session.save()
 
 
+def redis_cache_settings(location, prefix):
+    """CACHES as settings.py builds them for REDIS_URL, pointed at `location` under `prefix`."""
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "REDIS_CLIENT_CLASS": "operator_site.cache.PausingRedis",
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
+    }
+
+
 # --- Real services ------------------------------------------------------------------------------
 # Tests marked `postgres` or `redis` talk to the real servers (TEST_POSTGRES_URL, TEST_REDIS_URL;
 # the Makefile sets both). Where a server cannot be reached they are skipped with the reason,

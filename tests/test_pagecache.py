@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from inquiries.tokens import read_form_token
 from operator_site import pagecache
+from tests.conftest import redis_cache_settings
 from tests.factories import (
     make_destination,
     make_page,
@@ -180,22 +181,6 @@ def test_an_edit_shows_in_this_process_with_every_per_process_thing_forgotten(cl
     assert "Lares Weavers Trek" in client.get(LARES).content.decode()
 
 
-def _redis_settings(location, prefix):
-    return {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": prefix,
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "REDIS_CLIENT_CLASS": "operator_site.cache.PausingRedis",
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
-    }
-
-
 @pytest.mark.redis
 def test_a_bump_made_while_redis_is_unreachable_shows_once_its_copy_expires(
     client, settings, monkeypatch
@@ -204,17 +189,17 @@ def test_a_bump_made_while_redis_is_unreachable_shows_once_its_copy_expires(
 
     monkeypatch.setattr(pagecache, "VERSION_TIMEOUT", 1)
     prefix = f"pagecache-test-{settings.CACHE_KEY_PREFIX or 'local'}"
-    settings.CACHES = _redis_settings(redis_url(), prefix)
+    settings.CACHES = redis_cache_settings(redis_url(), prefix)
     trek = make_trek(name="Lares Trek", slug="lares-trek")
     try:
         assert "Lares Trek" in client.get(LARES).content.decode()
 
-        settings.CACHES = _redis_settings("redis://127.0.0.1:8299/0", prefix)  # unreachable
+        settings.CACHES = redis_cache_settings("redis://127.0.0.1:8299/0", prefix)  # unreachable
         trek.name = "Lares Weavers Trek"
         trek.save()  # the bump reaches the database; the cache's copy is left as it was
         assert "Lares Weavers Trek" in client.get(LARES).content.decode()  # uncached
 
-        settings.CACHES = _redis_settings(redis_url(), prefix)  # Redis is back
+        settings.CACHES = redis_cache_settings(redis_url(), prefix)  # Redis is back
         time.sleep(1.2)  # the old copy's VERSION_TIMEOUT
         assert "Lares Weavers Trek" in client.get(LARES).content.decode()
     finally:
@@ -229,7 +214,7 @@ def test_garbage_in_redis_for_the_version_is_deleted_and_rebuilt(client, setting
     from django_redis import get_redis_connection
 
     prefix = f"pagecache-test-{settings.CACHE_KEY_PREFIX or 'local'}"
-    settings.CACHES = _redis_settings(redis_url(), prefix)
+    settings.CACHES = redis_cache_settings(redis_url(), prefix)
     make_trek(name="Lares Trek", slug="lares-trek")
     connection = get_redis_connection("default")
     try:

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import redis_cache_settings
 from tests.services import redis_url
 
 pytestmark = pytest.mark.django_db
@@ -18,26 +19,10 @@ pytestmark = pytest.mark.django_db
 CLOSED_REDIS = "redis://:s3cret-pass@127.0.0.1:8299/0"
 
 
-def _redis_cache_settings(location, prefix="health"):
-    return {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": prefix,
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "REDIS_CLIENT_CLASS": "operator_site.cache.PausingRedis",
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
-    }
-
-
 @pytest.fixture
 def redis_down(settings):
     settings.REDIS_URL = CLOSED_REDIS
-    settings.CACHES = _redis_cache_settings(CLOSED_REDIS)
+    settings.CACHES = redis_cache_settings(CLOSED_REDIS, "health")
     settings.SESSION_ENGINE = "operator_site.sessions"
     yield
     caches["default"].close()
@@ -191,7 +176,7 @@ def test_with_redis_down_the_rate_limit_lets_requests_through(client, redis_down
 @pytest.mark.redis
 def test_healthz_says_the_cache_is_ok_when_redis_answers(client, settings):
     settings.REDIS_URL = redis_url()
-    settings.CACHES = _redis_cache_settings(redis_url())
+    settings.CACHES = redis_cache_settings(redis_url(), "health")
     try:
         response = client.get(reverse("healthz"))
     finally:
@@ -204,7 +189,7 @@ def test_healthz_says_the_cache_is_ok_when_redis_answers(client, settings):
 def test_the_redis_cache_stores_and_counts(settings):
     # A prefix of its own: other runs (another worker, another checkout) may share this Redis.
     prefix = f"prod-cache-test-{secrets.token_hex(4)}"
-    settings.CACHES = _redis_cache_settings(redis_url(), prefix=prefix)
+    settings.CACHES = redis_cache_settings(redis_url(), prefix)
     cache = caches["default"]
     try:
         cache.set("greeting", {"hola": 1}, 30)
