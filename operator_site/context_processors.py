@@ -29,6 +29,8 @@ def main_nav(request):
         (10, _("Most popular trips"), reverse("treks:list")),
         (20, _("Peru destinations"), reverse("treks:destinations")),
         (30, _("Activities & travel styles"), reverse("treks:styles")),
+        # Between "Before You Go" (50) and "Contact us" (60), where the operator's menu has it.
+        (55, _("Travel Blog"), reverse("blog:list")),
     ]
     contact = contact_url()
     if contact:

@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "operator_site",
     "treks",
     "inquiries",
+    "blog",
+    "reviews",
 ]
 
 MIDDLEWARE = [

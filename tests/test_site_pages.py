@@ -58,6 +58,7 @@ def test_menu_is_built_from_published_pages_in_position_order(client):
         "Activities &amp; travel styles",
         "Responsible Travel",
         "Before You Go",
+        "Travel Blog",
         "Contact us",
     ]
 

@@ -99,7 +99,14 @@ class TrekDetailView(DetailView):
         )
 
     def get_queryset(self):
-        return visible_treks(self.request).select_related("destination", "start_place", "end_place")
+        # The travel blog's posts about this trek, counted in the trek's own query (by the
+        # relation's name: this app imports nothing of the blog's); the page links to them.
+        about = Q(posts__is_published=True, posts__published_on__lte=timezone.localdate())
+        return (
+            visible_treks(self.request)
+            .select_related("destination", "start_place", "end_place")
+            .annotate(post_count=Count("posts", filter=about, distinct=True))
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
