@@ -213,3 +213,18 @@ def make_post(*, treks=(), **kwargs):
     post = Post.objects.create(**kwargs)
     post.treks.set(treks)
     return post
+
+
+def make_review(trek, **kwargs):
+    import datetime
+
+    from reviews.models import Review
+
+    kwargs.setdefault("first_name", "Ana")
+    kwargs.setdefault("country", "Chile")
+    kwargs.setdefault("trip_date", datetime.date(2026, 6, 10))
+    kwargs.setdefault("rating", 5)
+    kwargs.setdefault("text", "Great guides.")
+    kwargs.setdefault("source", "Tripadvisor")
+    kwargs.setdefault("is_published", True)
+    return Review.objects.create(trek=trek, **kwargs)
