@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from operator_site.pagecache import BumpOnActionsAdmin
 
-from .models import Review
+from .models import Review, ReviewRequest
 
 
 @admin.register(Review)
@@ -42,3 +42,16 @@ class ReviewAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
     @admin.action(description=_("Unpublish the selected reviews"))
     def unpublish(self, request, queryset):
         queryset.update(is_published=False)
+
+
+@admin.register(ReviewRequest)
+class ReviewRequestAdmin(admin.ModelAdmin):
+    """Staff ask for a review by giving a won request the day its trip ends."""
+
+    list_display = ["inquiry", "trip_ended_on", "send", "sent_at", "withheld", "attempts"]
+    list_filter = ["send", ("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["inquiry"]
+    search_fields = ["inquiry__name", "inquiry__email"]
+    autocomplete_fields = ["inquiry"]
+    fields = ["inquiry", "trip_ended_on", "send", "sent_at", "withheld", "attempts", "last_error"]
+    readonly_fields = ["sent_at", "withheld", "attempts", "last_error"]

@@ -95,3 +95,45 @@ class Review(models.Model):
     @property
     def stars(self):
         return range(self.rating)
+
+
+class ReviewRequest(models.Model):
+    """One e-mail asking a traveller for a review, after their trip.
+
+    Made by staff on a won request, with the day the trip ends. Once bookings exist, the day
+    will come from the booking's departure (`trip_ended_on` is the one field to derive), and
+    everything else stays as it is. `send_review_requests` sends each at most once, claiming
+    the row with one conditional UPDATE, and retries failures as the request e-mails are.
+    """
+
+    inquiry = models.OneToOneField(
+        "inquiries.Inquiry",
+        on_delete=models.CASCADE,
+        related_name="review_request",
+        verbose_name=_("request"),
+        limit_choices_to={"status": "won"},
+        help_text=_("A won request: the traveller who travelled with us."),
+    )
+    trip_ended_on = models.DateField(
+        _("trip ends on"),
+        help_text=_("The last day of the trip. The e-mail goes out the day after, not before."),
+    )
+    send = models.BooleanField(
+        _("ask for a review"),
+        default=True,
+        help_text=_("Untick to send this traveller nothing."),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
+    withheld = models.CharField(_("not sent because"), max_length=200, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-trip_ended_on", "-id"]
+        verbose_name = _("review request")
+        verbose_name_plural = _("review requests")
+
+    def __str__(self):
+        return f"{self.inquiry} ({self.trip_ended_on})"
