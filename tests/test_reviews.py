@@ -83,7 +83,7 @@ def test_review_text_is_escaped_and_marked_with_its_language(client):
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;Bo" in html
-    assert '<figure class="review border-top pt-3 mt-3" lang="es">' in html
+    assert '<blockquote class="mb-1" lang="es">' in html
 
 
 def test_english_review_on_a_spanish_page_is_marked_english(client):
