@@ -215,3 +215,20 @@ def test_no_reviews_in_the_demo_content():
 
     call_command("loaddata", "catalogue", "pages", "blog", verbosity=0)
     assert not Review.objects.exists()
+
+
+def test_spanish_pages_count_reviews_and_guides_in_spanish(client):
+    from tests.factories import make_post
+
+    trek = make_trek(slug="lares", slug_es="lares-es")
+    make_post(treks=[trek])
+    make_post(treks=[trek])
+    for rating in (5, 4, 4):
+        make_review(trek, rating=rating)
+    with translation.override("es"):
+        trek_url, reviews_url = trek.get_absolute_url(), _reviews_url(trek)
+    trek_page = client.get(trek_url).text
+    assert "3 opiniones" in trek_page
+    assert "4,3 de 5" in trek_page
+    assert "2 guías sobre esta caminata" in trek_page
+    assert "3 opiniones" in client.get(reviews_url).text
