@@ -71,3 +71,26 @@ def test_a_link_that_is_not_an_operator_page_is_refused_at_start(monkeypatch, va
 def test_an_operator_page_is_accepted(monkeypatch):
     monkeypatch.setenv("OPERATOR_FACEBOOK_URL", "https://www.facebook.com/salkantaytrekmachu")
     assert env_profile_url("OPERATOR_FACEBOOK_URL").endswith("/salkantaytrekmachu")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("OPERATOR_RUC", "2012345678"),
+        ("OPERATOR_RUC", "2012345678X"),
+        ("OPERATOR_WHATSAPP", "call me"),
+        ("OPERATOR_TRIPADVISOR_URL", "https://www.tripadvisor.com/"),
+        ("OPERATOR_INSTAGRAM_URL", "http://instagram.com/operator"),
+    ],
+)
+def test_bad_operator_setting_stops_the_site_naming_it(tmp_path, variable, value):
+    from tests.subprocesses import run_python
+
+    result = run_python(
+        "manage.py",
+        "check",
+        env_overrides={"DJANGO_SECRET_KEY": "s" * 50, variable: value},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert variable in result.stderr
