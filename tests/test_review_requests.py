@@ -16,6 +16,8 @@ from tests.factories import make_inquiry, make_trek
 
 pytestmark = pytest.mark.django_db
 
+# The mail server refusing every message, as tests/test_inquiry_notifications.py has it.
+BROKEN = "tests.test_inquiry_notifications.BrokenSMTPBackend"
 TRIPADVISOR = "https://www.tripadvisor.com/Attraction_Review-g294314-d1-Operator.html"
 GOOGLE = "https://g.page/r/operator-cusco/review"
 
@@ -104,23 +106,17 @@ def test_a_traveller_with_two_trips_is_asked_once():
     assert second.withheld == "already asked after another trip"
 
 
-def test_a_failure_is_recorded_and_retried_on_the_next_run(monkeypatch):
+def test_a_failure_is_recorded_and_retried_on_the_next_run(settings):
     request = _request()
-    from django.core.mail.backends.locmem import EmailBackend
 
-    real_send = EmailBackend.send_messages
-
-    def broken(self, messages):
-        raise ConnectionRefusedError("SMTP down")
-
-    monkeypatch.setattr(EmailBackend, "send_messages", broken)
+    settings.EMAIL_BACKEND = BROKEN
     out, _err = _run()
     request.refresh_from_db()
     assert "failed 1" in out
-    assert "SMTP down" in request.last_error
+    assert "service not available" in request.last_error
     assert request.sent_at is None
 
-    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     _run()
     request.refresh_from_db()
     assert len(mail.outbox) == 1
@@ -129,11 +125,9 @@ def test_a_failure_is_recorded_and_retried_on_the_next_run(monkeypatch):
     assert request.last_error == ""
 
 
-def test_gives_up_after_the_maximum_attempts(monkeypatch):
+def test_gives_up_after_the_maximum_attempts(settings):
     request = _request()
-    from django.core.mail.backends.locmem import EmailBackend
-
-    monkeypatch.setattr(EmailBackend, "send_messages", lambda self, m: 1 / 0)
+    settings.EMAIL_BACKEND = BROKEN
     for _ in range(4):
         _run(max_attempts=2)
     request.refresh_from_db()
