@@ -1,8 +1,9 @@
 """`make audit`: Lighthouse (pinned in tools/audit) on the home page, the trek list, the Lares
 page, the Spanish home and Lares pages, and a travel-blog post, mobile preset, headless
-Chromium, against gunicorn started as `make run` starts it on a temporary DATA_DIR with the demo
-fixtures. Prints the four category scores of each page and what cost points; exits 1 when accessibility, best practices or
-SEO is below 100 (performance is printed, not asserted: it depends on how busy the machine is).
+Chromium, against gunicorn started as `make run` starts it on a temporary DATA_DIR with the
+demo fixtures. Prints the four category scores of each page and what cost points; exits 1 when
+accessibility, best practices or SEO is below 100 (performance is printed, not asserted: it
+depends on how busy the machine is).
 
     python -m tools.measure.audit [--keep-reports DIR]
 """
