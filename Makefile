@@ -100,6 +100,8 @@ fixtures-export: install
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py dumpdata \
 	  treks.Destination treks.TravelStyle treks.Place treks.Trek treks.ItineraryStage treks.TrekFAQ \
 	  --indent 2 --output fixtures/catalogue.json
+	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py dumpdata \
+	  blog.Post --indent 2 --output fixtures/blog.json
 
 # A consistent copy of the SQLite database while the site runs (PostgreSQL: see README).
 backup: install

@@ -7,13 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from .languages import contact_path
 from .models import ContentPage
 
-# The operator's pages elsewhere. Generic addresses until the operator gives its own profiles.
-SOCIAL_LINKS = {
-    "tripadvisor": "https://www.tripadvisor.com/",
-    "facebook": "https://www.facebook.com/",
-    "twitter": "https://twitter.com/",
-}
-
 
 def contact_url():
     """/contact/ (/es/contacto/) once the request form exists (another app's page), else None."""
@@ -29,13 +22,21 @@ def main_nav(request):
         (10, _("Most popular trips"), reverse("treks:list")),
         (20, _("Peru destinations"), reverse("treks:destinations")),
         (30, _("Activities & travel styles"), reverse("treks:styles")),
+        # Between "Before You Go" (50) and "Contact us" (60), where the operator's menu has it.
+        (55, _("Travel Blog"), reverse("blog:list")),
     ]
     contact = contact_url()
     if contact:
         items.append((60, _("Contact us"), contact))
-    items += [
-        (p.position, p.menu_label, p.get_absolute_url()) for p in ContentPage.objects.in_nav()
-    ]
+    # A page that has already fetched the published pages (the home page lists them) hands
+    # them over on the request: one query fewer on a page that has no stored copy yet.
+    published = getattr(request, "published_content_pages", None)
+    in_nav = (
+        ContentPage.objects.in_nav()
+        if published is None
+        else [p for p in published if p.show_in_nav]
+    )
+    items += [(p.position, p.menu_label, p.get_absolute_url()) for p in in_nav]
     items.sort(key=lambda item: item[0])
     return [
         {"label": label, "url": url, "current": request.path.startswith(url)}
@@ -52,7 +53,9 @@ def operator(request):
         "operator_phone_href": "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
         "operator_whatsapp": whatsapp,
         "operator_whatsapp_href": "https://wa.me/" + "".join(ch for ch in whatsapp if ch.isdigit()),
-        "social_links": SOCIAL_LINKS,
+        # Only what is set in settings: a link that is not set is not shown.
+        "social_links": settings.OPERATOR_LINKS,
+        "operator_legal": settings.OPERATOR_LEGAL,
         # Lazy: admin pages and e-mails that never show the menu never query for it.
         "main_nav": SimpleLazyObject(lambda: main_nav(request)),
         "contact_url": SimpleLazyObject(contact_url),

@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "operator_site",
     "treks",
     "inquiries",
+    "blog",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -471,6 +473,52 @@ OPERATOR = {
     "whatsapp": "+51 914 939913",
     "city": _("Cusco, Peru"),
 }
+
+
+def env_profile_url(name):
+    """The operator's own page on a network (https://..., with a path), or "" when unset. A
+    network's home page is refused: a link must lead to the operator, or not be shown."""
+    raw = env_str(name)
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme != "https" or not parts.netloc or parts.path.strip("/") == "":
+        raise ImproperlyConfigured(
+            f"{name} must be the https:// address of the operator's own page (with a path, "
+            f"not the network's home page); got {raw!r}"
+        )
+    return raw
+
+
+# The operator's pages elsewhere: each link appears only when its address is set.
+OPERATOR_LINKS = {
+    "tripadvisor": env_profile_url("OPERATOR_TRIPADVISOR_URL"),
+    # Where Google's "write a review" form opens (Google Business Profile > Ask for reviews).
+    "google_reviews": env_profile_url("OPERATOR_GOOGLE_REVIEWS_URL"),
+    "facebook": env_profile_url("OPERATOR_FACEBOOK_URL"),
+    "instagram": env_profile_url("OPERATOR_INSTAGRAM_URL"),
+}
+# Who the operator is, in the footer of every page: shown only when set.
+OPERATOR_LEGAL = {
+    "legal_name": env_str("OPERATOR_LEGAL_NAME"),
+    # Peru's tax number (Registro Único de Contribuyentes): 11 digits.
+    "ruc": env_str("OPERATOR_RUC"),
+    # The regional tourism office's (DIRCETUR) registration or licence number.
+    "licence": env_str("OPERATOR_TOURISM_LICENCE"),
+}
+if OPERATOR_LEGAL["ruc"] and not (
+    OPERATOR_LEGAL["ruc"].isdigit() and len(OPERATOR_LEGAL["ruc"]) == 11
+):
+    raise ImproperlyConfigured(f"OPERATOR_RUC must be 11 digits; got {OPERATOR_LEGAL['ruc']!r}")
+# The WhatsApp number: the operator's page gives one number; OPERATOR_WHATSAPP replaces it.
+_whatsapp = env_str("OPERATOR_WHATSAPP")
+if _whatsapp:
+    if not any(ch.isdigit() for ch in _whatsapp) or not set(_whatsapp) <= set("+0123456789 -"):
+        raise ImproperlyConfigured(
+            f"OPERATOR_WHATSAPP must be a phone number such as +51 914 939913; got {_whatsapp!r}"
+        )
+    OPERATOR["whatsapp"] = _whatsapp
+
 # The name authenticator apps show beside a staff account's codes.
 OTP_TOTP_ISSUER = OPERATOR["name"]
 

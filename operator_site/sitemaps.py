@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from blog.models import Post
 from treks.models import Destination, TravelStyle, Trek
 
 from .models import ContentPage
@@ -51,11 +52,22 @@ class ContentPageSitemap(LanguagesSitemap):
         return page.updated_at
 
 
+class PostSitemap(LanguagesSitemap):
+    changefreq = "monthly"
+    priority = 0.6
+
+    def items(self):
+        return Post.objects.published().order_by("pk")
+
+    def lastmod(self, post):
+        return post.updated_at
+
+
 class StaticViewSitemap(LanguagesSitemap):
     priority = 0.6
 
     def items(self):
-        return ["home", "treks:list", "treks:destinations", "treks:styles"]
+        return ["home", "treks:list", "treks:destinations", "treks:styles", "blog:list"]
 
     def location(self, name):
         return reverse(name)
@@ -67,4 +79,5 @@ SITEMAPS = {
     "destinations": DestinationSitemap,
     "styles": TravelStyleSitemap,
     "content": ContentPageSitemap,
+    "posts": PostSitemap,
 }

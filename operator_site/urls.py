@@ -37,6 +37,8 @@ urlpatterns += i18n_patterns(
     ),
     path("", include("treks.urls")),
     path("", include("inquiries.urls")),
+    path("", include("blog.urls")),
+    path("", include("reviews.urls")),
     prefix_default_language=False,
 )
 

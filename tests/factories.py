@@ -198,3 +198,33 @@ def inquiry_post_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def make_post(*, treks=(), **kwargs):
+    from blog.models import Post
+
+    n = next(_seq)
+    kwargs.setdefault("title", f"Post {n}")
+    kwargs.setdefault("slug", f"post-{n}")
+    kwargs.setdefault("summary", f"Summary of post {n}.")
+    kwargs.setdefault("body", f"Body of post {n}.")
+    kwargs.setdefault("author", "Ana Quispe")
+    kwargs.setdefault("is_published", True)
+    post = Post.objects.create(**kwargs)
+    post.treks.set(treks)
+    return post
+
+
+def make_review(trek, **kwargs):
+    import datetime
+
+    from reviews.models import Review
+
+    kwargs.setdefault("first_name", "Ana")
+    kwargs.setdefault("country", "Chile")
+    kwargs.setdefault("trip_date", datetime.date(2026, 6, 10))
+    kwargs.setdefault("rating", 5)
+    kwargs.setdefault("text", "Great guides.")
+    kwargs.setdefault("source", "Tripadvisor")
+    kwargs.setdefault("is_published", True)
+    return Review.objects.create(trek=trek, **kwargs)

@@ -112,3 +112,22 @@ def test_every_start_bumps_the_content_version(capsys):
     before = pagecache.content_version()
     _prepare(capsys)
     assert ContentVersion.objects.get().n > before
+
+
+def test_first_run_loads_the_demo_posts_with_the_catalogue(capsys):
+    from blog.models import Post
+
+    _prepare(capsys)
+    assert Post.objects.published().count() == 2
+    assert set(Post.objects.get(pk=1).treks.values_list("slug", flat=True)) == {
+        "lares-trek",
+        "classic-inca-trail",
+    }
+
+
+def test_demo_posts_are_not_loaded_over_staff_treks(capsys):
+    from blog.models import Post
+
+    make_trek(slug="own-trek")
+    _prepare(capsys)
+    assert not Post.objects.exists()

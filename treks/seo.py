@@ -2,6 +2,9 @@
 
 from django.conf import settings
 
+# As reviews.models.JSON_LD_MIN_REVIEWS: search engines want a handful before showing stars.
+REVIEWS_FOR_RATING = 3
+
 
 def trek_json_ld(trek, stages, facts):
     url = settings.SITE_URL + trek.get_absolute_url()
@@ -44,6 +47,15 @@ def trek_json_ld(trek, stages, facts):
             ],
         },
     }
+    # Only with enough reviews, and only this trek's (the reviews app's threshold).
+    if getattr(trek, "review_count", 0) >= REVIEWS_FOR_RATING:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": str(round(trek.review_average, 1)),
+            "reviewCount": trek.review_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
     if facts.days:
         data["duration"] = f"P{facts.days}D"
     if trek.price_from is not None:

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, Sum, prefetch_related_objects
+from django.db.models import Avg, Count, Max, Prefetch, Q, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -99,7 +99,22 @@ class TrekDetailView(DetailView):
         )
 
     def get_queryset(self):
-        return visible_treks(self.request).select_related("destination", "start_place", "end_place")
+        # The travel blog's posts about this trek, counted in the trek's own query (by the
+        # relation's name: this app imports nothing of the blog's); the page links to them.
+        # Its reviews' count and average too: the page links to them. The two joins repeat
+        # each review once per post, the same number of times for every review, so the
+        # average is unchanged and the counts are distinct.
+        about = Q(posts__is_published=True, posts__published_on__lte=timezone.localdate())
+        reviewed = Q(reviews__is_published=True)
+        return (
+            visible_treks(self.request)
+            .select_related("destination", "start_place", "end_place")
+            .annotate(
+                post_count=Count("posts", filter=about, distinct=True),
+                review_count=Count("reviews", filter=reviewed, distinct=True),
+                review_average=Avg("reviews__rating", filter=reviewed),
+            )
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -325,6 +340,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         published = Q(treks__is_published=True)
         pages = list(ContentPage.objects.published())
+        self.request.published_content_pages = pages  # the menu's pages: see main_nav()
         context.update(
             popular_treks=with_card_data(
                 card_treks(Trek.objects.published()).order_by("popularity", "name")[:POPULAR_COUNT]

@@ -1,8 +1,9 @@
 """`make audit`: Lighthouse (pinned in tools/audit) on the home page, the trek list, the Lares
-page, and the Spanish home and Lares pages, mobile preset, headless Chromium, against gunicorn
-started as `make run` starts it on a temporary DATA_DIR with the demo fixtures. Prints the four
-category scores of each page and what cost points; exits 1 when accessibility, best practices or
-SEO is below 100 (performance is printed, not asserted: it depends on how busy the machine is).
+page, the Spanish home and Lares pages, and a travel-blog post, mobile preset, headless
+Chromium, against gunicorn started as `make run` starts it on a temporary DATA_DIR with the
+demo fixtures. Prints the four category scores of each page and what cost points; exits 1 when
+accessibility, best practices or SEO is below 100 (performance is printed, not asserted: it
+depends on how busy the machine is).
 
     python -m tools.measure.audit [--keep-reports DIR]
 """
@@ -18,7 +19,14 @@ from pathlib import Path
 
 from .server import BASE_DIR, gunicorn, temporary_stack
 
-PAGES = ["/", "/treks/", "/treks/lares-trek/", "/es/", "/es/caminatas/caminata-lares/"]
+PAGES = [
+    "/",
+    "/treks/",
+    "/treks/lares-trek/",
+    "/es/",
+    "/es/caminatas/caminata-lares/",
+    "/blog/lares-trek-or-inca-trail/",
+]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 ASSERTED = {"accessibility": 100, "best-practices": 100, "seo": 100}
 LIGHTHOUSE = BASE_DIR / "tools" / "audit" / "node_modules" / ".bin" / "lighthouse"
