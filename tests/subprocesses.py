@@ -32,6 +32,8 @@ def run_python(*args, env_overrides, tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        # A guard against a hang, not a speed check: a first run loads all the demo content,
+        # which took over a minute on a 2-core machine busy with other work.
+        timeout=300,
         check=False,
     )
