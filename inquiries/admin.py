@@ -18,6 +18,8 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from desk import changelist
+
 from . import exports, services
 from .models import TRAVELLER_FIELDS, Inquiry
 
@@ -136,18 +138,23 @@ class NotificationFilter(admin.SimpleListFilter):
 class InquiryAdmin(admin.ModelAdmin):
     list_display = [
         "name",
+        changelist.contact_links,
         "trek_or_general",
         "travel_date",
         "group_size",
         "language",
-        "source",
         "status",
-        "age",
         "owner",
+        changelist.waiting,
+        changelist.follow_up,
         "emails_sent",
     ]
     list_display_links = ["name"]
+    list_editable = ["status"]
     list_filter = [
+        changelist.WaitingFilter,
+        changelist.FollowUpFilter,
+        changelist.MineFilter,
         "status",
         ("trek", admin.RelatedOnlyFieldListFilter),
         TravelMonthFilter,
@@ -173,7 +180,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "mark_not_spam",
     ]
     fieldsets = [
-        (_("Pipeline"), {"fields": ["status", "owner", "staff_notes"]}),
+        (_("Pipeline"), {"fields": ["status", "owner", "follow_up_on", "staff_notes"]}),
         (
             _("The request"),
             {
@@ -223,6 +230,8 @@ class InquiryAdmin(admin.ModelAdmin):
         "spam_reason",  # changed by the "not spam" action only, which sends the e-mails
     ]
     state_fields = [
+        "first_reply_at",
+        "last_message_at",
         "staff_notified_at",
         "confirmation_sent_at",
         "notify_attempts",
@@ -230,6 +239,13 @@ class InquiryAdmin(admin.ModelAdmin):
         "confirmation_withheld",
     ]
     change_list_template = "admin/inquiries/inquiry/change_list.html"
+
+    class Media:
+        css = {"all": ["desk/desk.css"]}
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("widgets", {"status": changelist.StatusSelect})
+        return super().get_changelist_form(request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "operator_site",
     "treks",
     "inquiries",
+    "desk",
 ]
 
 MIDDLEWARE = [
