@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from desk import changelist
+from desk import services as desk_services
+from desk.forms import InquiryDeskForm
+from desk.history import events_of as desk_history_for
 
 from . import exports, services
 from .models import TRAVELLER_FIELDS, Inquiry
@@ -180,7 +183,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "mark_not_spam",
     ]
     fieldsets = [
-        (_("Pipeline"), {"fields": ["status", "owner", "follow_up_on", "staff_notes"]}),
+        (_("Pipeline"), {"fields": ["status", "owner", "follow_up_on", "new_note"]}),
         (
             _("The request"),
             {
@@ -228,6 +231,8 @@ class InquiryAdmin(admin.ModelAdmin):
         "user_agent",
         "client_ip",
         "spam_reason",  # changed by the "not spam" action only, which sends the e-mails
+        # Notes from before the history: kept as they were; new notes go into the history.
+        "staff_notes",
     ]
     state_fields = [
         "first_reply_at",
@@ -239,9 +244,24 @@ class InquiryAdmin(admin.ModelAdmin):
         "confirmation_withheld",
     ]
     change_list_template = "admin/inquiries/inquiry/change_list.html"
+    change_form_template = "admin/inquiries/inquiry/change_form.html"
+    form = InquiryDeskForm
 
     class Media:
         css = {"all": ["desk/desk.css"]}
+
+    def save_model(self, request, obj, form, change):
+        # The list's status column and the request's page both land here: the history records
+        # who changed what, and a note is added, never overwriting the ones before.
+        desk_services.save_pipeline(
+            inquiry=obj, actor=request.user, note=form.cleaned_data.get("new_note", "")
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        events = desk_history_for(object_id) if str(object_id).isdigit() else []
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "events": events}
+        )
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("widgets", {"status": changelist.StatusSelect})
@@ -269,7 +289,7 @@ class InquiryAdmin(admin.ModelAdmin):
         return obj.notification_done
 
     def _set_status(self, request, queryset, status):
-        updated = queryset.update(status=status)
+        updated = desk_services.set_status(inquiries=queryset, status=status, actor=request.user)
         self.message_user(
             request,
             ngettext(
@@ -299,7 +319,7 @@ class InquiryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
-        updated = queryset.update(owner=request.user)
+        updated = desk_services.assign(inquiries=queryset, owner=request.user, actor=request.user)
         self.message_user(
             request,
             ngettext("%d request assigned to you.", "%d requests assigned to you.", updated)
