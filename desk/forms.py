@@ -2,8 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inquiries.models import Inquiry
+from inquiries.validators import mail_address
 
-from .models import NOTE_MAX_LENGTH
+from .models import BODY_MAX_LENGTH, NOTE_MAX_LENGTH, SUBJECT_MAX_LENGTH, ReplyTemplate
+from .replies import placeholder_error, unknown_placeholders
 
 
 class InquiryDeskForm(forms.ModelForm):
@@ -23,3 +25,46 @@ class InquiryDeskForm(forms.ModelForm):
         model = Inquiry
         # Admin passes the fields of its fieldsets; these are the ones staff always edit.
         fields = ["status", "owner", "follow_up_on"]
+
+
+class ReplyForm(forms.Form):
+    """The reply to a traveller, started from a template or blank, previewed, then sent."""
+
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=ReplyTemplate.objects.filter(is_active=True),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX_LENGTH)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 80}),
+        help_text=_("Placeholders: {name}, {trek}, {date}, {people}, {staff}."),
+    )
+
+    def __init__(self, *args, inquiry, **kwargs):
+        self.inquiry = inquiry
+        super().__init__(*args, **kwargs)
+
+    def clean_subject(self):
+        subject = self.cleaned_data["subject"]
+        if "\n" in subject or "\r" in subject:
+            raise forms.ValidationError(_("The subject must be one line."))
+        return subject
+
+    def clean(self):
+        cleaned = super().clean()
+        if mail_address(self.inquiry.email) is None:
+            raise forms.ValidationError(
+                _(
+                    "This traveller's e-mail address cannot be used to send mail: "
+                    "call or write on WhatsApp."
+                )
+            )
+        for field in ("subject", "body"):
+            unknown = unknown_placeholders(cleaned.get(field) or "")
+            if unknown:
+                self.add_error(field, placeholder_error(unknown))
+        return cleaned

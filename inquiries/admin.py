@@ -5,6 +5,7 @@ import datetime
 import itertools
 import re
 import unicodedata
+from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -20,8 +21,8 @@ from django.utils.translation import ngettext
 
 from desk import changelist
 from desk import services as desk_services
+from desk import views as desk_views
 from desk.forms import InquiryDeskForm
-from desk.history import events_of as desk_history_for
 
 from . import exports, services
 from .models import TRAVELLER_FIELDS, Inquiry
@@ -258,10 +259,9 @@ class InquiryAdmin(admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        events = desk_history_for(object_id) if str(object_id).isdigit() else []
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), "events": events}
-        )
+        # Below the form: the reply box and the dated history (desk/).
+        desk = desk_views.change_page_context(request, object_id)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **desk})
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("widgets", {"status": changelist.StatusSelect})
@@ -385,7 +385,12 @@ class InquiryAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.summary_view),
             name="inquiries_inquiry_summary",
         )
-        return [summary, *super().get_urls()]
+        reply = path(
+            "<path:object_id>/reply/",
+            self.admin_site.admin_view(partial(desk_views.reply_view, model_admin=self)),
+            name="inquiries_inquiry_reply",
+        )
+        return [summary, reply, *super().get_urls()]
 
     def summary_view(self, request):
         if not self.has_view_permission(request):
