@@ -251,6 +251,10 @@ class InquiryAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["desk/desk.css"]}
 
+    def has_delete_permission(self, request, obj=None):
+        # A request is the traveller's record: only a superuser may delete one (desk/roles.py).
+        return request.user.is_active and request.user.is_superuser
+
     def save_model(self, request, obj, form, change):
         # The list's status column and the request's page both land here: the history records
         # who changed what, and a note is added, never overwriting the ones before.
