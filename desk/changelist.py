@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,11 @@ def contact_links(inquiry):
             "whatsapp": contact.whatsapp_url(inquiry),
         },
     )
+
+
+@admin.display(description=_("date of travel"), ordering="travel_date")
+def travel_day(inquiry):
+    return date_format(inquiry.travel_date, "SHORT_DATE_FORMAT")
 
 
 @admin.display(description=_("waiting"), ordering="last_message_at")

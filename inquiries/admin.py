@@ -144,7 +144,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "name",
         changelist.contact_links,
         "trek_or_general",
-        "travel_date",
+        changelist.travel_day,
         "group_size",
         "language",
         "status",

@@ -160,3 +160,31 @@ def test_a_follow_up_date_that_is_not_a_date_is_refused(staff_client, bad):
     assert "follow_up_on" in response.context["adminform"].form.errors
     inquiry.refresh_from_db()
     assert inquiry.follow_up_on is None
+
+
+# --- Dates in admin as on the site, in Cusco time (issue 16, item 6) ---------------------------
+
+
+def test_admin_writes_dates_as_the_site_does_in_cusco_time(staff_client):
+    received = datetime.datetime(2027, 1, 15, 3, 30, tzinfo=datetime.UTC)  # 22:30 on the 14th
+    inquiry = make_inquiry(travel_date=datetime.date(2027, 5, 14), received_at=received)
+    body = staff_client.get(CHANGELIST).content.decode()
+    assert "Fri 14 May 2027" in body
+    assert "May 14, 2027" not in body
+    page = staff_client.get(reverse("admin:inquiries_inquiry_change", args=[inquiry.pk]))
+    assert "Thursday 14 January 2027, 22:30" in page.content.decode()
+
+
+def test_spanish_admin_writes_dates_in_spanish(staff_client):
+    received = datetime.datetime(2027, 1, 15, 3, 30, tzinfo=datetime.UTC)
+    inquiry = make_inquiry(travel_date=datetime.date(2027, 5, 14), received_at=received)
+    from django.utils import translation
+
+    with translation.override("es"):
+        changelist = reverse("admin:inquiries_inquiry_changelist")
+        change = reverse("admin:inquiries_inquiry_change", args=[inquiry.pk])
+    assert changelist.startswith("/es/admin/")
+    body = staff_client.get(changelist).content.decode()
+    assert "vie 14 may 2027" in body
+    page = staff_client.get(change)
+    assert "jueves 14 de enero de 2027, 22:30" in page.content.decode()
