@@ -68,3 +68,22 @@ class ReplyForm(forms.Form):
             if unknown:
                 self.add_error(field, placeholder_error(unknown))
         return cleaned
+
+
+class PeriodForm(forms.Form):
+    """The numbers page's period: Cusco dates, at most ten years."""
+
+    MAX_DAYS = 3660
+
+    start = forms.DateField(label=_("Received from"), required=False)
+    end = forms.DateField(label=_("to"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError(_("The end of the period is before its start."))
+            if (end - start).days > self.MAX_DAYS:
+                raise forms.ValidationError(_("Choose a period of at most ten years."))
+        return cleaned

@@ -1,19 +1,23 @@
 """Admin pages of the sales desk, reached through the request admin's URLs."""
 
+import csv
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from inquiries.models import Inquiry
 from inquiries.validators import mail_address
 
-from . import contact, history, replies
-from .forms import ReplyForm
+from . import charts, contact, history, numbers, replies
+from .forms import PeriodForm, ReplyForm
 from .models import ReplyTemplate
 
 
@@ -106,3 +110,98 @@ def reply_view(request, object_id, *, model_admin):
         "media": model_admin.media,
     }
     return TemplateResponse(request, "desk/reply.html", context)
+
+
+TABLES = ("funnel", "source", "trek", "month")
+
+
+def _default_period():
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    # The first day of the month eleven months back: twelve calendar months, this one included.
+    months = first.year * 12 + first.month - 1 - 11
+    return first.replace(year=months // 12, month=months % 12 + 1), today
+
+
+def numbers_view(request, *, model_admin):
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    default_start, default_end = _default_period()
+    form = PeriodForm(request.GET or None)
+    start, end = default_start, default_end
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or default_start
+        end = form.cleaned_data["end"] or default_end
+    rows = numbers.period(start, end)
+    tables = {
+        "funnel": numbers.funnel(rows),
+        "source": numbers.by_lead_source(rows),
+        "trek": numbers.by_trek(rows),
+        "month": numbers.by_month(rows),
+    }
+    export = request.GET.get("export")
+    if export in TABLES:
+        return _csv(tables[export], export, start, end)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Inquiry._meta,
+        "title": _("The numbers"),
+        "form": form,
+        "start": start,
+        "end": end,
+        "tables": tables,
+        "median_reply_hours": numbers.hours(numbers.overall_median_reply(rows)),
+        "total": sum(r.requests for r in tables["funnel"]),
+        "travellers": sum(r.travellers for r in tables["funnel"]),
+        "charts": {
+            "funnel": charts.bar_chart((r.label, r.requests) for r in tables["funnel"]),
+            "source": charts.bar_chart((r.label, r.conversion) for r in tables["source"]),
+            "trek": charts.bar_chart((r.label, r.conversion) for r in tables["trek"]),
+            "month": charts.bar_chart(
+                (date_format(r.label, "YEAR_MONTH_FORMAT"), r.travellers) for r in tables["month"]
+            ),
+        },
+        "export_query": {"start": start.isoformat(), "end": end.isoformat()},
+        "media": model_admin.media,
+    }
+    return TemplateResponse(request, "desk/numbers.html", context)
+
+
+def _csv_cell(value):
+    # A spreadsheet runs a cell that starts with = + - @ (a trek named by staff, say).
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(table, name, start, end):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="numbers-{name}-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+    )
+    response.write("\ufeff")  # so that Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Month") if name == "month" else _("Label"),
+            _("Requests"),
+            _("Travellers"),
+            _("Won"),
+            _("Travellers won"),
+            _("Conversion (%)"),
+            _("Median hours to first reply"),
+        ]
+    )
+    for row in table:
+        label = row.label.strftime("%Y-%m") if name == "month" else row.label
+        writer.writerow(
+            [
+                _csv_cell(label),
+                row.requests,
+                row.travellers,
+                row.won,
+                row.won_travellers,
+                "" if row.conversion is None else row.conversion,
+                "" if row.median_reply is None else row.median_reply_hours,
+            ]
+        )
+    return response

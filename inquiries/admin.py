@@ -394,7 +394,12 @@ class InquiryAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(partial(desk_views.reply_view, model_admin=self)),
             name="inquiries_inquiry_reply",
         )
-        return [summary, reply, *super().get_urls()]
+        numbers = path(
+            "numbers/",
+            self.admin_site.admin_view(partial(desk_views.numbers_view, model_admin=self)),
+            name="inquiries_inquiry_numbers",
+        )
+        return [summary, numbers, reply, *super().get_urls()]
 
     def summary_view(self, request):
         if not self.has_view_permission(request):
