@@ -36,7 +36,7 @@ class StatusSelect(forms.Select):
 
 
 class WaitingFilter(admin.SimpleListFilter):
-    title = _("waiting")
+    title = _("waiting time")
     parameter_name = "waiting"
 
     def lookups(self, request, model_admin):
@@ -89,6 +89,16 @@ def contact_links(inquiry):
             "whatsapp": contact.whatsapp_url(inquiry),
         },
     )
+
+
+@admin.display(description=_("people"), ordering="group_size")
+def people(inquiry):
+    return inquiry.group_size
+
+
+@admin.display(description=_("lang."), ordering="language")
+def language_code(inquiry):
+    return inquiry.language.upper()
 
 
 @admin.display(description=_("date of travel"), ordering="travel_date")
