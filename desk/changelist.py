@@ -65,7 +65,8 @@ class FollowUpFilter(admin.SimpleListFilter):
 
 
 class MineFilter(admin.SimpleListFilter):
-    title = _("owner")
+    # Not "owner": the owner filter by name is there too.
+    title = _("assignment")
     parameter_name = "mine"
 
     def lookups(self, request, model_admin):

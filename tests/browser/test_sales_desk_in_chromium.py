@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from desk.models import ReplyTemplate
 from inquiries.models import Inquiry
-from tests.browser.conftest import WIDTHS, horizontal_overflow
+from tests.browser.conftest import SCREENSHOTS, WIDTHS, horizontal_overflow
 from tests.factories import make_inquiry, make_trek
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -137,6 +137,7 @@ def test_the_desk_pages_fit_the_screen(open_page, sales_login, width, prefix):
     late = _requests()
     page = open_page(width, f"{prefix}/admin/login/")
     sales_login(page, prefix)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for path in (
         "/admin/inquiries/inquiry/",
         f"/admin/inquiries/inquiry/{late.pk}/change/",
@@ -145,8 +146,5 @@ def test_the_desk_pages_fit_the_screen(open_page, sales_login, width, prefix):
     ):
         page.goto(prefix + path)
         assert horizontal_overflow(page) == 0, path
-        page.screenshot(
-            path=f"artifacts/screenshots/desk-{width}{prefix.replace('/', '-')}-"
-            f"{path.split('/')[-2] or 'list'}.png",
-            full_page=True,
-        )
+        name = f"desk-{width}{prefix.replace('/', '-')}-{path.split('/')[-2]}.png"
+        page.screenshot(path=SCREENSHOTS / name, full_page=True)
