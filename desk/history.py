@@ -22,13 +22,20 @@ def events_of(inquiry_pk):
 
 def record_deliveries(*, inquiry, delivered, errors):
     """The request e-mails (inquiries.notifications.deliver): one entry per e-mail sent, one
-    for the failures of this attempt."""
+    for the failures of this attempt, written in one INSERT."""
     from django.utils.translation import gettext as _
 
     from .models import EventKind
 
     names = {"staff": _("Notification to staff"), "traveller": _("Confirmation to the traveller")}
-    for who in delivered:
-        record(inquiry=inquiry, kind=EventKind.EMAIL_SENT, text=str(names.get(who, who)))
+    entries = [
+        InquiryEvent(inquiry_id=inquiry.pk, kind=EventKind.EMAIL_SENT, text=str(names[who]))
+        for who in delivered
+    ]
     if errors:
-        record(inquiry=inquiry, kind=EventKind.EMAIL_FAILED, text="; ".join(errors)[:500])
+        entries.append(
+            InquiryEvent(
+                inquiry_id=inquiry.pk, kind=EventKind.EMAIL_FAILED, text="; ".join(errors)[:500]
+            )
+        )
+    InquiryEvent.objects.bulk_create(entries)
