@@ -64,6 +64,22 @@ class InquiryEvent(models.Model):
     def __str__(self):
         return f"{self.inquiry_id} {self.at:%Y-%m-%d %H:%M} {self.kind}"
 
+    def _shown(self, value):
+        # A status is stored as its code and shown in the language of whoever reads it.
+        if self.kind == EventKind.STATUS and value:
+            from inquiries.models import Status
+
+            return Status(value).label if value in Status.values else value
+        return value
+
+    @property
+    def shown_old(self):
+        return self._shown(self.old_value)
+
+    @property
+    def shown_new(self):
+        return self._shown(self.new_value)
+
 
 # What a reply template may say about the request; `desk.replies.fill` puts the values in.
 PLACEHOLDERS = ("name", "trek", "date", "people", "staff")

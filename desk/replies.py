@@ -85,8 +85,8 @@ def send_reply(*, inquiry, author, subject, body, template=None):
             inquiry=inquiry,
             kind=EventKind.STATUS,
             actor=author,
-            old=Inquiry.Status.NEW.label,
-            new=Inquiry.Status.REPLIED.label,
+            old=Inquiry.Status.NEW,
+            new=Inquiry.Status.REPLIED,
         )
     Inquiry.objects.filter(pk=inquiry.pk).update(**changes)
     transaction.on_commit(lambda: deliver_after_commit(reply.pk))

@@ -19,7 +19,7 @@ def _shown(field, value, users):
     if value is None or value == "":
         return ""
     if field == "status":
-        return Inquiry.Status(value).label
+        return value  # the code: the history shows its label in the reader's language
     if field == "owner_id":
         return users.get(value, value)
     return value.isoformat()
@@ -66,8 +66,8 @@ def set_status(*, inquiries, status, actor):
             inquiry=pk,
             kind=EventKind.STATUS,
             actor=actor,
-            old=Inquiry.Status(old).label,
-            new=Inquiry.Status(status).label,
+            old=old,
+            new=status,
         )
     return len(rows)
 

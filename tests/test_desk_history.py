@@ -36,7 +36,8 @@ def test_status_owner_follow_up_and_note_are_recorded_with_who(staff_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     events = {e.kind: e for e in InquiryEvent.objects.filter(inquiry=inquiry)}
     assert set(events) == {"status", "owner", "follow_up", "note"}
-    assert (events["status"].old_value, events["status"].new_value) == ("New", "Quote sent")
+    assert (events["status"].old_value, events["status"].new_value) == ("new", "quote_sent")
+    assert (events["status"].shown_old, events["status"].shown_new) == ("New", "Quote sent")
     assert events["owner"].new_value == "staff"
     assert events["follow_up"].new_value == "2027-05-14"
     assert events["note"].text == "Called her: wants the 4-day route."
@@ -128,6 +129,17 @@ def test_history_shows_on_the_request_page_newest_first_with_who(staff_client):
     assert 'id="desk-history"' in body
     assert "Status changed" in body and "New → Replied" in body
     assert "staff" in body[body.index('id="desk-history"') :]
+
+
+def test_history_shows_statuses_in_the_readers_language(staff_client):
+    from django.utils import translation
+
+    inquiry = make_inquiry()
+    staff_client.post(_change_url(inquiry), {"status": "won", "owner": ""})
+    with translation.override("es"):
+        url = reverse("admin:inquiries_inquiry_change", args=[inquiry.pk])
+    body = staff_client.get(url).content.decode()
+    assert "Nueva → Ganada" in body
 
 
 def test_there_is_no_admin_page_to_edit_or_delete_history(staff_client):
