@@ -36,7 +36,11 @@ class ReplyForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
     )
-    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX_LENGTH)
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=SUBJECT_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "vTextField", "size": 80}),
+    )
     body = forms.CharField(
         label=_("Text"),
         max_length=BODY_MAX_LENGTH,
