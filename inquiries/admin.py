@@ -5,6 +5,7 @@ import datetime
 import itertools
 import re
 import unicodedata
+from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,11 @@ from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from desk import changelist
+from desk import services as desk_services
+from desk import views as desk_views
+from desk.forms import InquiryDeskForm
 
 from . import exports, services
 from .models import TRAVELLER_FIELDS, Inquiry
@@ -136,18 +142,23 @@ class NotificationFilter(admin.SimpleListFilter):
 class InquiryAdmin(admin.ModelAdmin):
     list_display = [
         "name",
+        changelist.contact_links,
         "trek_or_general",
-        "travel_date",
-        "group_size",
-        "language",
-        "source",
+        changelist.travel_day,
+        changelist.people,
+        changelist.language_code,
         "status",
-        "age",
         "owner",
+        changelist.waiting,
+        changelist.follow_up,
         "emails_sent",
     ]
     list_display_links = ["name"]
+    list_editable = ["status"]
     list_filter = [
+        changelist.WaitingFilter,
+        changelist.FollowUpFilter,
+        changelist.MineFilter,
         "status",
         ("trek", admin.RelatedOnlyFieldListFilter),
         TravelMonthFilter,
@@ -173,7 +184,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "mark_not_spam",
     ]
     fieldsets = [
-        (_("Pipeline"), {"fields": ["status", "owner", "staff_notes"]}),
+        (_("Pipeline"), {"fields": ["status", "owner", "follow_up_on", "new_note"]}),
         (
             _("The request"),
             {
@@ -221,8 +232,12 @@ class InquiryAdmin(admin.ModelAdmin):
         "user_agent",
         "client_ip",
         "spam_reason",  # changed by the "not spam" action only, which sends the e-mails
+        # Notes from before the history: kept as they were; new notes go into the history.
+        "staff_notes",
     ]
     state_fields = [
+        "first_reply_at",
+        "last_message_at",
         "staff_notified_at",
         "confirmation_sent_at",
         "notify_attempts",
@@ -230,6 +245,31 @@ class InquiryAdmin(admin.ModelAdmin):
         "confirmation_withheld",
     ]
     change_list_template = "admin/inquiries/inquiry/change_list.html"
+    change_form_template = "admin/inquiries/inquiry/change_form.html"
+    form = InquiryDeskForm
+
+    class Media:
+        css = {"all": ["desk/desk.css"]}
+
+    def has_delete_permission(self, request, obj=None):
+        # A request is the traveller's record: only a superuser may delete one (desk/roles.py).
+        return request.user.is_active and request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        # The list's status column and the request's page both land here: the history records
+        # who changed what, and a note is added, never overwriting the ones before.
+        desk_services.save_pipeline(
+            inquiry=obj, actor=request.user, note=form.cleaned_data.get("new_note", "")
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Below the form: the reply box and the dated history (desk/).
+        desk = desk_views.change_page_context(request, object_id)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **desk})
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("widgets", {"status": changelist.StatusSelect})
+        return super().get_changelist_form(request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -253,7 +293,7 @@ class InquiryAdmin(admin.ModelAdmin):
         return obj.notification_done
 
     def _set_status(self, request, queryset, status):
-        updated = queryset.update(status=status)
+        updated = desk_services.set_status(inquiries=queryset, status=status, actor=request.user)
         self.message_user(
             request,
             ngettext(
@@ -283,7 +323,7 @@ class InquiryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
-        updated = queryset.update(owner=request.user)
+        updated = desk_services.assign(inquiries=queryset, owner=request.user, actor=request.user)
         self.message_user(
             request,
             ngettext("%d request assigned to you.", "%d requests assigned to you.", updated)
@@ -349,7 +389,17 @@ class InquiryAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.summary_view),
             name="inquiries_inquiry_summary",
         )
-        return [summary, *super().get_urls()]
+        reply = path(
+            "<path:object_id>/reply/",
+            self.admin_site.admin_view(partial(desk_views.reply_view, model_admin=self)),
+            name="inquiries_inquiry_reply",
+        )
+        numbers = path(
+            "numbers/",
+            self.admin_site.admin_view(partial(desk_views.numbers_view, model_admin=self)),
+            name="inquiries_inquiry_numbers",
+        )
+        return [summary, numbers, reply, *super().get_urls()]
 
     def summary_view(self, request):
         if not self.has_view_permission(request):

@@ -133,6 +133,21 @@ class Inquiry(models.Model):
     staff_notes = models.TextField(
         _("staff notes"), blank=True, help_text=_("Only staff see these.")
     )
+    # The sales desk (desk/): when to look at it again, and the e-mail conversation's clock.
+    follow_up_on = models.DateField(
+        _("next follow-up"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The day (Cusco) to get back to this request; empty when nothing is due."),
+    )
+    first_reply_at = models.DateTimeField(_("first reply sent"), null=True, blank=True)
+    last_message_at = models.DateTimeField(
+        _("last message"),
+        null=True,
+        blank=True,
+        help_text=_("When the last message in either direction was sent."),
+    )
 
     # Where it came from.
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
@@ -221,6 +236,7 @@ class Inquiry(models.Model):
         ]
         indexes = [
             models.Index(fields=["trek", "-received_at"], name="inquiries_trek_received"),
+            models.Index(fields=["status", "received_at"], name="inquiries_status_received"),
         ]
 
     def __str__(self):

@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from desk import history as desk_history
+
 from .models import ConfirmationCount, Inquiry
 from .validators import mail_address
 
@@ -53,7 +55,7 @@ def deliver(pk, *, max_attempts=None):
     if not claim(pk, max_attempts=max_attempts):
         return SKIPPED
     inquiry = Inquiry.objects.select_related("trek").get(pk=pk)
-    errors = []
+    errors, delivered = [], []
     connection = get_connection()  # opened by the first send, shared by both e-mails
     # Staff read the site's language; the traveller the language of the page they wrote from.
     # Whatever the request thread (or the retry command) had active does not matter.
@@ -87,6 +89,7 @@ def deliver(pk, *, max_attempts=None):
         else:
             setattr(inquiry, sent_field, timezone.now())
             logger.info("%s e-mail for inquiry %s sent", who, pk)
+            delivered.append(who)
     try:
         connection.close()
     except Exception:
@@ -98,6 +101,7 @@ def deliver(pk, *, max_attempts=None):
         notify_last_error="; ".join(errors)[:500],
         notify_claimed_until=None,
     )
+    desk_history.record_deliveries(inquiry=inquiry, delivered=delivered, errors=errors)
     return FAILED if errors else SENT
 
 

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "inquiries",
     "blog",
     "reviews",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -322,6 +323,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # Stored in UTC, shown in Cusco time; "today" for a travel date is Cusco's today.
 TIME_ZONE = "America/Lima"
 USE_TZ = True
+# Dates in admin as on the site ("Friday 14 May 2027", not "May 14, 2027"): operator_site/formats/.
+FORMAT_MODULE_PATH = ["operator_site.formats"]
 
 # --- Static files and media -------------------------------------------------------------------
 

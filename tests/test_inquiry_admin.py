@@ -138,14 +138,17 @@ def test_change_page_edits_pipeline_and_keeps_what_the_traveller_sent(staff_clie
         {
             "status": "quote_sent",
             "owner": "",
-            "staff_notes": "Sent the 4-day quote.",
+            "staff_notes": "Overwritten?",
+            "new_note": "Sent the 4-day quote.",
             "name": "Tampered",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     inquiry.refresh_from_db()
     assert inquiry.status == "quote_sent"
-    assert inquiry.staff_notes == "Sent the 4-day quote."
+    # Notes are added to the history (desk), never overwriting the old box (issue 16).
+    assert inquiry.staff_notes == ""
+    assert inquiry.events.get(kind="note").text == "Sent the 4-day quote."
     assert inquiry.name == "<b>Ana</b>"  # read-only: kept as sent
 
 

@@ -1,0 +1,67 @@
+"""The staff roles, as groups: what each may do in admin. One definition, applied by the
+migration desk/0003 on install and by `manage.py staff_roles` after a new model arrives.
+
+- Sales answer requests: see and work every request (never delete one: only superusers may),
+  manage the reply templates, read the catalogue without changing it.
+- Content edit the catalogue and the content pages, and never see a traveller's details.
+
+Neither sees users, groups, second-factor devices or login-lockout tables: superusers only.
+"""
+
+SALES = "Sales"
+CONTENT = "Content"
+
+CATALOGUE = [
+    "treks.destination",
+    "treks.travelstyle",
+    "treks.place",
+    "treks.trek",
+    "treks.itinerarystage",
+    "treks.trekimage",
+    "treks.trekfaq",
+]
+
+# model label -> the actions ("view", "add", "change", "delete") the role has on it
+ROLES = {
+    SALES: {
+        "inquiries.inquiry": ["view", "add", "change"],
+        "desk.replytemplate": ["view", "add", "change", "delete"],
+        **{label: ["view"] for label in CATALOGUE},
+    },
+    CONTENT: {
+        "operator_site.contentpage": ["view", "add", "change", "delete"],
+        **{label: ["view", "add", "change", "delete"] for label in CATALOGUE},
+    },
+}
+
+
+def apply(apps):
+    """Create the groups if needed and give each exactly the permissions above (on the models
+    that exist: a role that names a model not yet installed gets it on the next run).
+    Returns {role: number of permissions}."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally made after migrate; the groups need them now.
+    for app_config in apps.get_app_configs():
+        # A migration's app registry has no models modules, which create_permissions skips.
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = original
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    granted = {}
+    for role, grants in ROLES.items():
+        group, _created = group_model.objects.get_or_create(name=role)
+        wanted = []
+        for label, actions in grants.items():
+            app_label, model = label.split(".")
+            wanted += list(
+                permission_model.objects.filter(
+                    content_type__app_label=app_label,
+                    codename__in=[f"{action}_{model}" for action in actions],
+                )
+            )
+        group.permissions.set(wanted)
+        granted[role] = len(wanted)
+    return granted

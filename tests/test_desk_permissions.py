@@ -1,0 +1,198 @@
+"""Staff roles (issue 16, item 4): every admin URL, walked as each role, answers what the role
+may do (the way pretix's src/tests/control/test_permissions.py walks its control panel).
+
+The expectations are written out here, independently of desk/roles.py: a grant added there by
+mistake fails this test."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, reverse
+
+from tests.conftest import verified_login
+from tests.factories import make_image, make_inquiry, make_page, make_stage, make_style, make_trek
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = [
+    "treks.destination",
+    "treks.travelstyle",
+    "treks.place",
+    "treks.trek",
+    "treks.itinerarystage",
+    "treks.trekimage",
+    "treks.trekfaq",
+]
+EVERYTHING = "vacd"  # view, add, change, delete
+EXPECTED = {
+    "Sales": {
+        "inquiries.inquiry": "vac",  # never delete: superusers only
+        "desk.replytemplate": EVERYTHING,
+        **dict.fromkeys(CATALOGUE, "v"),  # reads the catalogue, cannot edit it
+    },
+    "Content": {
+        "operator_site.contentpage": EVERYTHING,
+        **dict.fromkeys(CATALOGUE, EVERYTHING),
+    },
+    # Superusers may do everything, deleting requests included.
+    "superuser": None,
+}
+# What nobody may do, superusers included: django-axes' logs are written by logins only.
+NOBODY = {"axes.accessattempt": "a", "axes.accesslog": "a", "axes.accessfailurelog": "a"}
+# What each URL of a model's admin needs (by the end of its name).
+NEEDS = {
+    "changelist": "v",
+    "add": "a",
+    "change": "v",  # view-only staff get a read-only page
+    "history": "v",
+    "delete": "d",
+    "summary": "v",
+    "numbers": "v",
+    "reply": "c",
+    # django-otp's device pages (the key as text and as a QR code).
+    "config": "c",
+    "qrcode": "c",
+}
+
+
+@pytest.fixture
+def objects(django_user_model):
+    """One row of every model admin shows, so that every object URL has an object."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from desk.models import ReplyTemplate
+    from treks.models import TrekFAQ
+
+    trek = make_trek()
+    trek.styles.add(make_style())
+    make_stage(trek)
+    make_image(trek)
+    TrekFAQ.objects.create(trek=trek, question="Q?", answer="A.")
+    make_page()
+    make_inquiry(trek=trek)
+    ReplyTemplate.objects.create(name="Dates", subject="s", body="b")
+    AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)
+    AccessLog.objects.create(username="x", ip_address="10.0.0.1")
+    AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", locked_out=False)
+
+
+def _as(role, client, django_user_model):
+    if role == "superuser":
+        user = django_user_model.objects.create_superuser("root", "root@example.com", "pw-12345678")
+    else:
+        user = django_user_model.objects.create_user(
+            role.lower(), f"{role.lower()}@example.com", "pw-12345678", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+    verified_login(client, user)  # enrols a second factor: devices to walk, too
+    return user
+
+
+def _model_urls():
+    """(model label, URL name suffix, path) for every named URL of every model admin."""
+    for model in sorted((m for m in _registered_models()), key=lambda m: m._meta.label_lower):
+        model_admin = admin.site.get_model_admin(model)
+        first = model._default_manager.order_by("pk").first()
+        assert first is not None, f"the fixture makes no {model._meta.label}"
+        for pattern in model_admin.get_urls():
+            if not isinstance(pattern, URLPattern) or not pattern.name:
+                continue
+            suffix = pattern.name.rsplit("_", 1)[1]
+            # Every argument of a model admin's URLs is the object's id (object_id, id).
+            kwargs = dict.fromkeys(re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern)), first.pk)
+            yield model._meta.label_lower, suffix, reverse(f"admin:{pattern.name}", kwargs=kwargs)
+
+
+def _registered_models():
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if admin.site.is_registered(m)]
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_every_admin_url_answers_what_the_role_may_do(role, client, django_user_model, objects):
+    _as(role, client, django_user_model)
+    grants = EXPECTED[role]
+    wrong = []
+    walked = 0
+    for label, suffix, url in _model_urls():
+        need = NEEDS[suffix]
+        allowed = (grants is None or need in grants.get(label, "")) and need not in NOBODY.get(
+            label, ""
+        )
+        expected = 200 if allowed else 403
+        got = client.get(url).status_code
+        walked += 1
+        if got != expected:
+            wrong.append(f"{url} ({label} {suffix}): {got}, expected {expected}")
+    assert walked >= 17 * 5, walked  # every model admin's five pages at least
+    assert wrong == []
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_the_admin_index_lists_only_what_the_role_may_see(role, client, django_user_model):
+    _as(role, client, django_user_model)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    shown = {model["admin_url"] for app in response.context["app_list"] for model in app["models"]}
+    grants = EXPECTED[role]
+    expected = {
+        reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist")
+        for m in _registered_models()
+        if grants is None or "v" in grants.get(m._meta.label_lower, "")
+    }
+    assert shown == expected
+
+
+def test_content_staff_never_see_a_travellers_details(client, django_user_model, objects):
+    _as("Content", client, django_user_model)
+    inquiry = make_inquiry(name="Ana Quispe", email="ana@example.com")
+    for url in (
+        reverse("admin:inquiries_inquiry_changelist"),
+        reverse("admin:inquiries_inquiry_change", args=[inquiry.pk]),
+        reverse("admin:inquiries_inquiry_summary"),
+        reverse("admin:inquiries_inquiry_reply", args=[inquiry.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert b"ana@example.com" not in response.content
+    assert b"ana@example.com" not in client.get(reverse("admin:index")).content
+
+
+def test_sales_cannot_change_a_trek(client, django_user_model, objects):
+    from treks.models import Trek
+
+    _as("Sales", client, django_user_model)
+    trek = Trek.objects.get()
+    url = reverse("admin:treks_trek_change", args=[trek.pk])
+    response = client.post(url, {"name": "Renamed"})
+    assert response.status_code == 403
+    trek.refresh_from_db()
+    assert trek.name != "Renamed"
+
+
+def test_only_a_superuser_deletes_a_request(client, django_user_model):
+    from inquiries.models import Inquiry
+
+    inquiry = make_inquiry(received_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    _as("Sales", client, django_user_model)
+    url = reverse("admin:inquiries_inquiry_delete", args=[inquiry.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:inquiries_inquiry_changelist")
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [inquiry.pk]})
+    assert Inquiry.objects.filter(pk=inquiry.pk).exists()
+
+
+def test_staff_roles_command_restores_the_groups_permissions(django_user_model):
+    from django.core.management import call_command
+
+    sales = Group.objects.get(name="Sales")
+    sales.permissions.clear()
+    call_command("staff_roles", stdout=__import__("io").StringIO())
+    codenames = set(sales.permissions.values_list("codename", flat=True))
+    assert {"view_inquiry", "change_inquiry", "view_trek"} <= codenames
+    assert "delete_inquiry" not in codenames
+    assert "change_trek" not in codenames
