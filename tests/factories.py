@@ -198,3 +198,18 @@ def inquiry_post_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def make_departure(trek=None, **kwargs):
+    """A group departure 30 days ahead with 8 seats, none held."""
+    import datetime
+
+    from django.utils import timezone
+
+    from treks.models import Departure
+
+    kwargs.setdefault("start_date", timezone.localdate() + datetime.timedelta(days=30))
+    kwargs.setdefault("seats", 8)
+    kwargs.setdefault("guarantee_min", 2)
+    kwargs.setdefault("price_per_person", Decimal("650.00"))
+    return Departure.objects.create(trek=trek or make_trek(), **kwargs)

@@ -5,6 +5,7 @@ stages, never typed twice; see `TrekFacts`. A trek may also keep a headline figu
 the operator advertises) and admin warns the editor when the two disagree.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from operator_site.languages import fill_missing_slugs
@@ -618,3 +620,135 @@ class TrekFAQ(models.Model):
 
     def __str__(self):
         return self.question
+
+
+# A departure with this many seats left or fewer is shown as "few seats left".
+FEW_SEATS = 3
+MAX_SEATS = 30
+
+
+class DepartureQuerySet(models.QuerySet):
+    def upcoming(self, today=None):
+        """What the public may book: not started yet (Cusco's today) and not cancelled. Past
+        departures leave the pages by themselves: trek pages are stored per Cusco day."""
+        today = today or timezone.localdate()
+        return self.filter(start_date__gte=today, is_cancelled=False)
+
+    def guaranteed(self):
+        return self.filter(seats_held__gte=models.F("guarantee_min"))
+
+
+class Departure(models.Model):
+    """A date a trek starts on, with its seats. `seats_held` is kept by the bookings app
+    (bookings.services), in the same transaction as the booking that holds or releases them;
+    a constraint makes overbooking impossible whatever code writes."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("Group departure")
+        PRIVATE = "private", _("Private, on request")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        FEW_LEFT = "few_left", _("Few seats left")
+        GUARANTEED = "guaranteed", _("Guaranteed")
+        FULL = "full", _("Full")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    trek = models.ForeignKey(
+        Trek, on_delete=models.CASCADE, related_name="departures", verbose_name=_("trek")
+    )
+    start_date = models.DateField(_("start date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GROUP)
+    seats = models.PositiveSmallIntegerField(
+        _("seats"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)],
+        help_text=_("How many travellers this departure takes, 1 to 30."),
+    )
+    guarantee_min = models.PositiveSmallIntegerField(
+        _("guaranteed from"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)],
+        help_text=_("With this many travellers booked, the departure runs whatever happens."),
+    )
+    price_per_person = models.DecimalField(
+        _("price per person"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("In the trek's currency."),
+    )
+    seats_held = models.PositiveSmallIntegerField(
+        _("seats held"),
+        default=0,
+        editable=False,
+        help_text=_("Held by bookings; released when a booking is cancelled."),
+    )
+    is_cancelled = models.BooleanField(
+        _("cancelled"),
+        default=False,
+        help_text=_("A cancelled departure leaves the public pages; its bookings stay."),
+    )
+
+    objects = DepartureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "kind", "id"]
+        verbose_name = _("departure")
+        verbose_name_plural = _("departures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trek", "start_date", "kind"],
+                name="treks_departure_unique_trek_date_kind",
+                violation_error_message=_("This trek already has a departure of this kind then."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_held__lte=models.F("seats")),
+                name="treks_departure_no_overbooking",
+                violation_error_message=_("More seats are held than the departure has."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1) & Q(seats__lte=MAX_SEATS),
+                name="treks_departure_seats_range",
+                violation_error_message=_("Seats must be between 1 and 30."),
+            ),
+            models.CheckConstraint(
+                condition=Q(guarantee_min__gte=1) & Q(guarantee_min__lte=models.F("seats")),
+                name="treks_departure_guarantee_within_seats",
+                violation_error_message=_(
+                    "The number that guarantees a departure must be between 1 and its seats."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(price_per_person__gte=0),
+                name="treks_departure_price_not_negative",
+                violation_error_message=_("The price cannot be negative."),
+            ),
+        ]
+        indexes = [models.Index(fields=["trek", "start_date"], name="treks_departure_trek_date")]
+
+    def __str__(self):
+        return f"{self.trek} · {self.start_date:%Y-%m-%d} · {self.get_kind_display()}"
+
+    @property
+    def seats_left(self):
+        return max(self.seats - self.seats_held, 0)
+
+    @property
+    def status(self):
+        if self.is_cancelled:
+            return self.Status.CANCELLED
+        if self.seats_left == 0:
+            return self.Status.FULL
+        if self.seats_held >= self.guarantee_min:
+            return self.Status.GUARANTEED
+        if self.seats_left <= FEW_SEATS:
+            return self.Status.FEW_LEFT
+        return self.Status.OPEN
+
+    @property
+    def status_label(self):
+        return self.Status(self.status).label
+
+    def end_date(self, days):
+        """The last day, for a trek of `days` days (from its itinerary)."""
+        return self.start_date + datetime.timedelta(days=max(days, 1) - 1)
