@@ -8,8 +8,9 @@ import datetime
 
 from django import forms
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from operator_site import pagecache
@@ -74,6 +75,8 @@ class TrekFilterForm(forms.Form):
         ],
     )
     no_permit = forms.BooleanField(label=_("No permit needed"), required=False)
+    month = forms.ChoiceField(label=_("Departure month"), required=False)
+    guaranteed = forms.BooleanField(label=_("Guaranteed departure"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -83,6 +86,22 @@ class TrekFilterForm(forms.Form):
             ("price", _("Lowest price first")),
         ],
     )
+
+    # How many months ahead the month filter offers, this month included.
+    MONTHS_AHEAD = 12
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()  # Cusco's: the months offered start with its month
+        first = self.today.replace(day=1)
+        months = []
+        for n in range(self.MONTHS_AHEAD):
+            year, month = divmod(first.month - 1 + n, 12)
+            months.append(first.replace(year=first.year + year, month=month + 1))
+        self.fields["month"].choices = [
+            ("", _("Any month")),
+            *((f"{day:%Y-%m}", date_format(day, "YEAR_MONTH_FORMAT")) for day in months),
+        ]
 
     @classmethod
     def from_query(cls, query):
@@ -126,6 +145,15 @@ class TrekFilterForm(forms.Form):
             treks = treks.filter(max_altitude__lte=data["max_altitude"])
         if data.get("no_permit"):
             treks = treks.filter(permits_required=False)
+        if data.get("month") or data.get("guaranteed"):
+            # One departure must satisfy both filters: a guaranteed one in that month.
+            departures = Departure.objects.upcoming(self.today).filter(trek=OuterRef("pk"))
+            if data.get("month"):
+                year, month = map(int, data["month"].split("-"))
+                departures = departures.filter(start_date__year=year, start_date__month=month)
+            if data.get("guaranteed"):
+                departures = departures.guaranteed()
+            treks = treks.filter(Exists(departures))
         return treks.order_by(*self.SORTS[data.get("sort") or "popular"])
 
     def cache_variant(self, page, *, noindex):
@@ -142,7 +170,8 @@ class TrekFilterForm(forms.Form):
             if value not in (None, "", False)
         )
         ignored = sorted({*self.errors, *self.oversized})
-        return repr((understood, ignored, page, noindex))
+        # The day: the months offered and which departures are still ahead change with it.
+        return repr((understood, ignored, page, noindex, self.today.isoformat()))
 
     def is_filtered(self):
         self.is_valid()
