@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     ),
     path("", include("treks.urls")),
     path("", include("inquiries.urls")),
+    path("", include("bookings.urls")),
     prefix_default_language=False,
 )
 

@@ -68,7 +68,7 @@ def test_the_catalogue_covers_every_marked_string(tmp_path):
         pytest.skip("GNU gettext (xgettext) is not installed: apt-get install gettext")
     # makemessages writes into the checkout's locale/: run it on a copy of the site instead.
     copy = tmp_path / "site"
-    for name in ("operator_site", "treks", "inquiries", "templates", "locale"):
+    for name in ("operator_site", "treks", "inquiries", "bookings", "templates", "locale"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "manage.py", copy / "manage.py")
     args = [
