@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
@@ -286,7 +286,7 @@ class DepartureAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
     list_select_related = ["trek"]
     search_fields = ["trek__name_en", "trek__name_es"]
     date_hierarchy = "start_date"
-    readonly_fields = ["seats_held", "status_label"]
+    readonly_fields = ["seats_held", "status_label", "sheet"]
     fields = [
         "trek",
         ("start_date", "kind"),
@@ -294,6 +294,7 @@ class DepartureAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
         "price_per_person",
         "is_cancelled",
         "status_label",
+        "sheet",
     ]
     actions = ["cancel"]
     change_list_template = "admin/treks/departure/change_list.html"
@@ -305,6 +306,17 @@ class DepartureAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
     @admin.display(description=_("status"))
     def status_label(self, departure):
         return departure.status_label if departure.pk else "–"
+
+    @admin.display(description=_("for the guides"))
+    def sheet(self, departure):
+        # The sheet lives in the bookings app (it lists travellers): linked by its URL name.
+        if departure.pk is None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:bookings_departure_sheet", args=[departure.pk]),
+            _("Printable departure sheet"),
+        )
 
     @admin.action(description=_("Cancel the selected departures"))
     def cancel(self, request, queryset):
