@@ -321,7 +321,11 @@ class BookingAdmin(admin.ModelAdmin):
         if inquiry.trek is None:
             self.message_user(request, _("A general request has no trek to book."), messages.ERROR)
             return redirect(inquiry.get_admin_url())
-        initial = {"travellers": inquiry.group_size, "departure": inquiry.departure_id}
+        initial = {
+            "travellers": inquiry.group_size,
+            "departure": inquiry.departure_id,
+            "deposit_percent": inquiry.trek.deposit_percent,  # the trek's usual deposit
+        }
         if inquiry.departure_id:
             initial["total_price"] = inquiry.departure.price_per_person * inquiry.group_size
         form = BookingFromInquiryForm(request.POST or None, inquiry=inquiry, initial=initial)

@@ -157,3 +157,40 @@ def test_departure_admin_lists_status_and_seats_left(staff_client):
     response = staff_client.get(reverse("admin:treks_departure_changelist"))
     assert response.status_code == 200
     assert "Create recurring departures" in response.content.decode()
+
+
+def test_admin_refuses_fewer_seats_than_are_booked_with_a_message(staff_client):
+    from tests.factories import make_booking
+
+    departure = make_departure(seats=6)
+    make_booking(departure, travellers=4)
+    response = staff_client.post(
+        reverse("admin:treks_departure_change", args=[departure.pk]),
+        {
+            "trek": departure.trek_id,
+            "start_date": departure.start_date.isoformat(),
+            "kind": "group",
+            "seats": "3",
+            "guarantee_min": "2",
+            "price_per_person": "650",
+        },
+    )
+    assert response.status_code == 200
+    assert "4 seats are booked on this departure" in response.content.decode()
+    departure.refresh_from_db()
+    assert departure.seats == 6
+
+
+def test_booking_form_proposes_the_treks_deposit(staff_client):
+    from tests.factories import make_inquiry
+
+    trek = make_trek(deposit_percent=30)
+    inquiry = make_inquiry(trek=trek)
+    html = staff_client.get(
+        reverse("admin:bookings_booking_from_inquiry", args=[inquiry.pk])
+    ).content.decode()
+    assert 'name="deposit_percent" value="30"' in html
+
+
+def test_database_refuses_a_deposit_above_100_percent():
+    _refused(lambda: make_trek(deposit_percent=101))

@@ -142,7 +142,7 @@ class TrekAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
                     ("permits_required", "permit_note"),
                     "best_season",
                     ("group_size_min", "group_size_max"),
-                    ("price_from", "currency"),
+                    ("price_from", "currency", "deposit_percent"),
                     "advertised_distance_km",
                     "styles",
                 ]

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
@@ -238,6 +239,13 @@ class Trek(models.Model):
     currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
     )
+    deposit_percent = models.PositiveSmallIntegerField(
+        _("deposit (percent)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("The deposit a booking of this trek asks for, proposed when staff book."),
+    )
     advertised_distance_km = models.DecimalField(
         _("advertised distance (km)"),
         max_digits=6,
@@ -304,6 +312,11 @@ class Trek(models.Model):
                 condition=Q(price_from__isnull=True) | Q(price_from__gte=0),
                 name="treks_trek_price_not_negative",
                 violation_error_message=_("The price cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit_percent__isnull=True) | Q(deposit_percent__lte=100),
+                name="treks_trek_deposit_percent_range",
+                violation_error_message=_("The deposit is at most 100 percent."),
             ),
             models.CheckConstraint(
                 condition=Q(advertised_distance_km__isnull=True) | Q(advertised_distance_km__gte=0),
@@ -762,6 +775,20 @@ class Departure(models.Model):
 
     def __str__(self):
         return f"{self.trek} · {self.start_date:%Y-%m-%d} · {self.get_kind_display()}"
+
+    def clean(self):
+        # seats_held is not on the admin form, so Django skips the constraint that uses it:
+        # without this, lowering the seats below those booked would be a server error.
+        if self.seats is not None and self.seats < self.seats_held:
+            raise ValidationError(
+                {
+                    "seats": _(
+                        "%(held)d seats are booked on this departure: it cannot have fewer. "
+                        "Cancel bookings first."
+                    )
+                    % {"held": self.seats_held}
+                }
+            )
 
     @classmethod
     def from_text(cls, text, trek):
