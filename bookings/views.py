@@ -17,10 +17,12 @@ from .models import Booking
 
 
 def _private(response):
-    # Personal data: kept in no cache, not indexed, its address never sent on as a Referer.
+    # Personal data: kept in no cache, not indexed, its address never sent to another site as
+    # a Referer. same-origin, not no-referrer: with no-referrer Chromium posts the page's own
+    # forms with "Origin: null", which the CSRF check refuses.
     add_never_cache_headers(response)
     response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

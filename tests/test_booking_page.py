@@ -56,7 +56,7 @@ def test_booking_page_shows_trip_price_paid_due_and_instructions(client):
     assert html.count('name="form" value="traveller-') == 2
     assert "no-store" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 @pytest.mark.parametrize("signed", ["nothing", "abc:def", "x" * 300, "%00", ":::", "Zm9v:bar:baz"])
