@@ -62,6 +62,7 @@ def test_trek_page_lists_next_departures_with_end_date_seats_status_and_price(cl
     assert "<td>2</td>" in section
     assert "Guaranteed" in section
     assert "USD 590" in section
+    assert "Ask about this date" in section
     assert f"?departure={departure.pk}#request-information" in section
 
 
