@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from bookings import services
 from bookings.models import Traveller
 from inquiries.models import Inquiry
+from tests.browser.test_accessibility import axe_violations
 from tests.browser.test_request_form_in_chromium import tab_to, wait_for_fill_time
 from tests.factories import make_departure, make_stage, make_trek
 
@@ -79,6 +80,8 @@ def test_traveller_fills_two_travellers_on_a_phone(open_page, lares):
     url = services.send_link(booking=booking)
     assert url in mail.outbox[-1].body
     page = open_page(375, "/" + url.split("://", 1)[1].split("/", 1)[1])
+    count, report = axe_violations(page)
+    assert count == 0, report
     for n, (name, passport) in enumerate(
         [("Ana Quispe Huamán", "AB123456"), ("Luis Quispe Huamán", "CD654321")], start=1
     ):
@@ -94,5 +97,13 @@ def test_traveller_fills_two_travellers_on_a_phone(open_page, lares):
     rows = list(Traveller.objects.filter(booking=booking).order_by("position"))
     assert [r.passport_number for r in rows] == ["AB123456", "CD654321"]
     assert rows[0].is_complete and not rows[1].is_complete  # the second is finished later
+    # A traveller's error is linked to its field and leaves the page accessible.
+    box = page.locator("#traveller-2")
+    box.get_by_label("Passport number").fill("12")
+    box.get_by_role("button", name="Save traveller 2").click()
+    page.wait_for_load_state()
+    expect(page.locator("#traveller-2").get_by_text("5 to 20 letters and digits")).to_be_visible()
+    count, report = axe_violations(page)
+    assert count == 0, report
     # The page fits a phone: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
