@@ -2,8 +2,12 @@
 migration desk/0003 on install and by `manage.py staff_roles` after a new model arrives.
 
 - Sales answer requests: see and work every request (never delete one: only superusers may),
-  manage the reply templates, read the catalogue without changing it.
-- Content edit the catalogue and the content pages, and never see a traveller's details.
+  manage the reply templates, the departures, the bookings made from requests with their
+  payments and travellers, and the review e-mails of won requests; read the catalogue
+  without changing it. Whole passport numbers and the travellers' export need the separate
+  permission `bookings.view_traveller_documents`, given to a person, not to the group.
+- Content edit the catalogue, the content pages, the travel blog and the reviews, see the
+  departures, and never see a traveller's details.
 
 Neither sees users, groups, second-factor devices or login-lockout tables: superusers only.
 """
@@ -26,10 +30,21 @@ ROLES = {
     SALES: {
         "inquiries.inquiry": ["view", "add", "change"],
         "desk.replytemplate": ["view", "add", "change", "delete"],
+        "treks.departure": ["view", "add", "change", "delete"],
+        # Bookings are made, changed and cancelled, never deleted: their totals are the
+        # operator's accounts (a mistake is for a superuser to remove).
+        "bookings.booking": ["view", "add", "change"],
+        "bookings.payment": ["view", "add", "change"],
+        "bookings.traveller": ["view", "add", "change"],
+        "bookings.bookinglink": ["view", "change"],
+        "reviews.reviewrequest": ["view", "add", "change", "delete"],
         **{label: ["view"] for label in CATALOGUE},
     },
     CONTENT: {
         "operator_site.contentpage": ["view", "add", "change", "delete"],
+        "blog.post": ["view", "add", "change", "delete"],
+        "reviews.review": ["view", "add", "change", "delete"],
+        "treks.departure": ["view"],
         **{label: ["view", "add", "change", "delete"] for label in CATALOGUE},
     },
 }

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -184,12 +185,13 @@ class InquiryAdmin(admin.ModelAdmin):
         "mark_not_spam",
     ]
     fieldsets = [
-        (_("Pipeline"), {"fields": ["status", "owner", "follow_up_on", "new_note"]}),
+        (_("Pipeline"), {"fields": ["status", "owner", "follow_up_on", "new_note", "booking"]}),
         (
             _("The request"),
             {
                 "fields": [
                     "trek",
+                    "departure",
                     ("travel_date", "group_size"),
                     "lead_source",
                     ("name", "email"),
@@ -273,8 +275,19 @@ class InquiryAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            return self.state_fields  # staff may record a request that came by phone
-        return self.traveller_fields + self.state_fields
+            return [*self.state_fields, "booking"]  # a request that came by phone
+        return [*self.traveller_fields, *self.state_fields, "booking"]
+
+    @admin.display(description=_("booking"))
+    def booking(self, obj):
+        """Turn the request into a booking in one step (the bookings app's admin page)."""
+        if obj.pk is None or obj.trek_id is None:
+            return "–"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:bookings_booking_from_inquiry", args=[obj.pk]),
+            _("Make a booking from this request"),
+        )
 
     @admin.display(description=_("trek"), ordering="trek__name")
     def trek_or_general(self, obj):

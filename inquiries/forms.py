@@ -4,7 +4,11 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from treks.models import Departure
 
 from . import tokens
 from .models import MAX_GROUP_SIZE, TRAVELLER_FIELDS, Inquiry
@@ -76,6 +80,7 @@ class InquiryForm(forms.ModelForm):
             "message": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {
+            "departure": _("Departure"),
             "travel_date": _("Date of travel"),
             "group_size": _("Number of people"),
             "lead_source": _("How did you hear about us?"),
@@ -86,6 +91,7 @@ class InquiryForm(forms.ModelForm):
             "message": _("Your message (optional)"),
         }
         help_texts = {
+            "travel_date": _("Your own date, if you choose no departure above."),
             "phone": _("With the country code, e.g. +44 7700 900123."),
         }
 
@@ -96,10 +102,29 @@ class InquiryForm(forms.ModelForm):
         max_people = trek.group_size_max if trek else MAX_GROUP_SIZE
         return max_people, today, _years_later(today, MAX_YEARS_AHEAD)
 
-    def __init__(self, *args, trek=None, **kwargs):
+    def __init__(self, *args, trek=None, departures=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.trek = trek
         self.max_people, self.today, self.latest_date = self.limits(trek)
+        # The trek page passes the departures it lists (no query of its own); a POST loads them.
+        if departures is None:
+            departures = self.trek_departures(trek)
+        self.departures = departures
+        if trek is None:
+            del self.fields["departure"]
+        else:
+            # Choices from the list, not a queryset: rendering the form costs no query.
+            self.fields["departure"] = forms.TypedChoiceField(
+                label=_("Departure"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[
+                    ("", _("A date of my choice (private departure)")),
+                    *((d.pk, self.departure_label(d)) for d in departures),
+                ],
+            )
+        self.fields["travel_date"].required = trek is None
 
         date = self.fields["travel_date"]
         date.widget.attrs.update(min=self.today.isoformat(), max=self.latest_date.isoformat())
@@ -139,6 +164,7 @@ class InquiryForm(forms.ModelForm):
         helper.form_tag = False
         helper.disable_csrf = True  # the template writes {% csrf_token %} inside its <form>
         helper.layout = Layout(
+            *(["departure"] if "departure" in self.fields else []),
             Row(
                 Column(Field("travel_date"), css_class="col-sm-6 col-lg-12"),
                 Column(Field("group_size"), css_class="col-sm-6 col-lg-12"),
@@ -156,8 +182,94 @@ class InquiryForm(forms.ModelForm):
         )
         return helper
 
+    @staticmethod
+    def trek_departures(trek):
+        if trek is None:
+            return []
+        from treks.views import NEXT_DEPARTURES
+
+        return list(Departure.objects.upcoming().filter(trek=trek)[:NEXT_DEPARTURES])
+
+    @staticmethod
+    def departure_label(departure):
+        day = date_format(departure.start_date, "D j M Y")
+        if not departure.seats_left:
+            return _("%(date)s · full") % {"date": day}
+        left = ngettext("%(n)d seat left", "%(n)d seats left", departure.seats_left) % {
+            "n": departure.seats_left
+        }
+        return f"{day} · {left}"
+
+    def clean_departure(self):
+        pk = self.cleaned_data.get("departure")
+        return next((d for d in self.departures if d.pk == pk), None)
+
+    def clean(self):
+        data = super().clean()
+        departure = data.get("departure")
+        if departure is not None:
+            # The departure's date is the date of travel, whatever the date field says.
+            data["travel_date"] = departure.start_date
+            self.errors.pop("travel_date", None)
+            people = data.get("group_size")
+            if people and people > departure.seats_left:
+                self.add_error("group_size", self.no_room_message(departure, people))
+        elif self.trek is not None and data.get("travel_date") is None:
+            if "travel_date" not in self.errors:
+                self.add_error(
+                    "travel_date",
+                    forms.ValidationError(
+                        _("Choose one of the departures above, or the date you would like."),
+                        code="no_date",
+                    ),
+                )
+        else:
+            data.setdefault("departure", None)
+        return data
+
+    def no_room_message(self, departure, people):
+        """Not a bare refusal: the next departure with room, or a private departure."""
+        day = date_format(departure.start_date, "j F Y")
+        if departure.seats_left:
+            text = ngettext(
+                "Only %(left)d seat is left on %(date)s.",
+                "Only %(left)d seats are left on %(date)s.",
+                departure.seats_left,
+            ) % {"left": departure.seats_left, "date": day}
+        else:
+            text = _("The departure of %(date)s is full.") % {"date": day}
+        later = next(
+            (
+                d
+                for d in self.departures
+                if d.start_date > departure.start_date and d.seats_left >= people
+            ),
+            None,
+        )
+        if later is not None:
+            return (
+                text
+                + " "
+                + _(
+                    "The next departure with room for %(people)d is on %(date)s: choose it above, "
+                    "or choose “A date of my choice” for a private departure."
+                )
+                % {"people": people, "date": date_format(later.start_date, "j F Y")}
+            )
+        return (
+            text
+            + " "
+            + _(
+                "No later departure has room for %(people)d yet: choose “A date of my choice” to "
+                "ask for a private departure for your group."
+            )
+            % {"people": people}
+        )
+
     def clean_travel_date(self):
         day = self.cleaned_data["travel_date"]
+        if day is None:
+            return day
         if day < self.today:
             raise forms.ValidationError(_("The date of travel cannot be in the past."), code="past")
         if day > self.latest_date:

@@ -77,6 +77,7 @@ class LeadSource(models.TextChoices):
 # What a traveller fills in, in the form's order: the request form, the service that stores it
 # and the admin that keeps it as it came all use this one list.
 TRAVELLER_FIELDS = (
+    "departure",
     "travel_date",
     "group_size",
     "lead_source",
@@ -104,6 +105,16 @@ class Inquiry(models.Model):
         related_name="inquiries",
         verbose_name=_("trek"),
         help_text=_("Empty for the general contact form."),
+    )
+    # SET_NULL: a departure deleted in admin leaves the request with its date of travel.
+    departure = models.ForeignKey(
+        "treks.Departure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        verbose_name=_("departure"),
+        help_text=_("The departure the traveller chose, if any; else their own date."),
     )
     travel_date = models.DateField(_("date of travel"))
     group_size = models.PositiveSmallIntegerField(_("number of people"))

@@ -43,7 +43,8 @@ def submit_inquiry(
     command and never undoes the row. `language` is the page's: the confirmation is written
     in it.
     """
-    fields = {name: data[name] for name in TRAVELLER_FIELDS}
+    # The contact form has no departure to choose.
+    fields = {name: data.get(name) for name in TRAVELLER_FIELDS}
     if idempotency_key is None:
         idempotency_key = uuid.uuid4()
     try:

@@ -38,7 +38,8 @@ def kept_fields(data):
     return [
         (fields[name].label, data[name][:MESSAGE_MAX_LENGTH])
         for name in TRAVELLER_FIELDS
-        if isinstance(data.get(name), str) and data.get(name, "").strip()
+        # A departure is a number in the form: its date is what the traveller typed or chose.
+        if name != "departure" and isinstance(data.get(name), str) and data.get(name, "").strip()
     ]
 
 

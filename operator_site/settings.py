@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "blog",
     "reviews",
     "desk",
+    "bookings",
 ]
 
 MIDDLEWARE = [
@@ -583,6 +584,10 @@ INQUIRY_CONFIRMATIONS_PER_DAY = env_int("INQUIRY_CONFIRMATIONS_PER_DAY", 3, mini
 # Suspected spam is kept this many days for staff to look at, then `purge_suspected_spam`
 # deletes it (run it daily from cron).
 INQUIRY_SPAM_KEEP_DAYS = env_int("INQUIRY_SPAM_KEEP_DAYS", 30, minimum=1, maximum=3650)
+# Days a traveller's booking link works after it was sent (a new one can be sent from admin).
+BOOKING_LINK_MAX_AGE_DAYS = env_int("BOOKING_LINK_MAX_AGE_DAYS", 180, minimum=1, maximum=730)
+# Days after a trip ends before its travellers' passport details are deleted.
+TRAVELLER_DATA_KEEP_DAYS = env_int("TRAVELLER_DATA_KEEP_DAYS", 90, minimum=1, maximum=3650)
 # Load balancers / reverse proxies whose X-Forwarded-For is believed. From anyone else the
 # header is ignored, so it cannot be used to dodge the rate limit.
 TRUSTED_PROXIES = _env_networks("TRUSTED_PROXIES")

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("", include("inquiries.urls")),
     path("", include("blog.urls")),
     path("", include("reviews.urls")),
+    path("", include("bookings.urls")),
     prefix_default_language=False,
 )
 

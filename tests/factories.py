@@ -228,3 +228,36 @@ def make_review(trek, **kwargs):
     kwargs.setdefault("source", "Tripadvisor")
     kwargs.setdefault("is_published", True)
     return Review.objects.create(trek=trek, **kwargs)
+
+
+def make_departure(trek=None, **kwargs):
+    """A group departure 30 days ahead with 8 seats, none held."""
+    import datetime
+
+    from django.utils import timezone
+
+    from treks.models import Departure
+
+    kwargs.setdefault("start_date", timezone.localdate() + datetime.timedelta(days=30))
+    kwargs.setdefault("seats", 8)
+    kwargs.setdefault("guarantee_min", 2)
+    kwargs.setdefault("price_per_person", Decimal("650.00"))
+    return Departure.objects.create(trek=trek or make_trek(), **kwargs)
+
+
+def make_booking(departure=None, **kwargs):
+    """A confirmed booking of `departure` (made through the service, so its seats are held)."""
+    import datetime
+
+    from bookings import services
+
+    departure = departure or make_departure(make_walk(make_trek(), 3))
+    travellers = kwargs.pop("travellers", 2)
+    inquiry = kwargs.pop("inquiry", None) or make_inquiry(
+        trek=departure.trek, departure=departure, group_size=travellers
+    )
+    kwargs.setdefault("total_price", departure.price_per_person * travellers)
+    kwargs.setdefault("deposit_due", kwargs["total_price"] / 4)
+    kwargs.setdefault("balance_due_date", departure.start_date - datetime.timedelta(days=1))
+    kwargs.setdefault("payment_instructions", "Bank transfer to account 123 (to confirm).")
+    return services.book(inquiry=inquiry, departure=departure, travellers=travellers, **kwargs)

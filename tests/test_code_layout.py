@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-SITE_PACKAGES = ("operator_site", "treks", "inquiries")
+SITE_PACKAGES = ("operator_site", "treks", "inquiries", "bookings")
 
 
 def imported_modules(path):

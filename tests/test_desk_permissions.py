@@ -13,7 +13,18 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, reverse
 
 from tests.conftest import verified_login
-from tests.factories import make_image, make_inquiry, make_page, make_stage, make_style, make_trek
+from tests.factories import (
+    make_booking,
+    make_departure,
+    make_image,
+    make_inquiry,
+    make_page,
+    make_post,
+    make_review,
+    make_stage,
+    make_style,
+    make_trek,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +42,37 @@ EXPECTED = {
     "Sales": {
         "inquiries.inquiry": "vac",  # never delete: superusers only
         "desk.replytemplate": EVERYTHING,
+        "treks.departure": EVERYTHING,
+        "bookings.booking": "vac",  # never delete a booking: superusers only
+        "bookings.traveller": "vac",
+        "bookings.bookinglink": "vc",
+        "bookings.travellerdataaccess": "",  # who saw travellers' details: superusers only
+        "reviews.reviewrequest": EVERYTHING,
         **dict.fromkeys(CATALOGUE, "v"),  # reads the catalogue, cannot edit it
     },
     "Content": {
         "operator_site.contentpage": EVERYTHING,
+        "blog.post": EVERYTHING,
+        "reviews.review": EVERYTHING,
+        "treks.departure": "v",
         **dict.fromkeys(CATALOGUE, EVERYTHING),
     },
     # Superusers may do everything, deleting requests included.
     "superuser": None,
 }
 # What nobody may do, superusers included: django-axes' logs are written by logins only.
-NOBODY = {"axes.accessattempt": "a", "axes.accesslog": "a", "axes.accessfailurelog": "a"}
+# Nor add a booking, a traveller or a link in their own admin (a booking is made from a
+# request: the "inquiry" URL; links by an action), nor add to or delete the record of who
+# saw travellers' details.
+NOBODY = {
+    "axes.accessattempt": "a",
+    "axes.accesslog": "a",
+    "axes.accessfailurelog": "a",
+    "bookings.booking": "a",
+    "bookings.traveller": "a",
+    "bookings.bookinglink": "a",
+    "bookings.travellerdataaccess": "ad",
+}
 # What each URL of a model's admin needs (by the end of its name).
 NEEDS = {
     "changelist": "v",
@@ -52,6 +83,11 @@ NEEDS = {
     "summary": "v",
     "numbers": "v",
     "reply": "c",
+    "recurring": "a",  # a season of departures
+    "inquiry": "c",  # a booking from a request (bookings.change_booking)
+    # The printable departure sheet shows travellers' details: the dedicated permission
+    # (bookings.view_traveller_documents), which no group has.
+    "sheet": "p",
     # django-otp's device pages (the key as text and as a QR code).
     "config": "c",
     "qrcode": "c",
@@ -63,7 +99,9 @@ def objects(django_user_model):
     """One row of every model admin shows, so that every object URL has an object."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+    from bookings.models import BookingLink, TravellerDataAccess
     from desk.models import ReplyTemplate
+    from reviews.models import ReviewRequest
     from treks.models import TrekFAQ
 
     trek = make_trek()
@@ -74,6 +112,17 @@ def objects(django_user_model):
     make_page()
     make_inquiry(trek=trek)
     ReplyTemplate.objects.create(name="Dates", subject="s", body="b")
+    make_post(treks=[trek])
+    make_review(trek)
+    booking = make_booking(make_departure(trek))
+    booking.traveller_rows.update(full_name="Ana Quispe")
+    BookingLink.objects.create(booking=booking)
+    TravellerDataAccess.objects.create(
+        booking=booking,
+        user=django_user_model.objects.create_user("guide"),
+        action=TravellerDataAccess.Action.choices[0][0],
+    )
+    ReviewRequest.objects.create(inquiry=booking.inquiry, trip_ended_on=datetime.date(2026, 6, 1))
     AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)
     AccessLog.objects.create(username="x", ip_address="10.0.0.1")
     AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", locked_out=False)

@@ -75,6 +75,7 @@ def test_the_catalogue_covers_every_marked_string(tmp_path):
         "blog",
         "reviews",
         "desk",
+        "bookings",
         "templates",
         "locale",
     ):

@@ -289,13 +289,14 @@ def test_valid_post_takes_a_bounded_number_of_queries(client, django_capture_on_
         response = client.post(_url(trek), inquiry_post_data())
     assert response.status_code == 302
     # The rate limit's window for a new client (UPDATE of none, INSERT, a look for ended ones);
-    # the trek; Django's model validation of three check constraints (a SELECT each); the
-    # INSERT; then the e-mails: claim, read, count the confirmation to the address (an UPDATE
-    # that finds no row for today yet, then its INSERT), record, and the history entries of
-    # the two e-mails (one INSERT, desk.history). The test's own transaction adds savepoints.
+    # the trek; its departures (the choices, and the seats a chosen one has left); Django's
+    # model validation of three check constraints (a SELECT each); the INSERT; then the
+    # e-mails: claim, read, count the confirmation to the address (an UPDATE that finds no
+    # row for today yet, then its INSERT), record, and the history entries of the two e-mails
+    # (one INSERT, desk.history). The test's own transaction adds savepoints.
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 14, "\n".join(q[:150] for q in statements)
-    assert len(queries) <= 28, "\n".join(q["sql"][:150] for q in queries)
+    assert len(statements) == 15, "\n".join(q[:150] for q in statements)
+    assert len(queries) <= 29, "\n".join(q["sql"][:150] for q in queries)
 
 
 def test_second_try_after_an_error_records_the_trek_page_as_source(client):

@@ -1,7 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
@@ -12,7 +16,17 @@ from operator_site.pagecache import BumpOnActionsAdmin
 from operator_site.translation_admin import TranslatedContentAdmin, TranslationStatusFilter
 
 from . import images
-from .models import Destination, ItineraryStage, Place, TravelStyle, Trek, TrekFAQ, TrekImage
+from .forms import RecurringDeparturesForm
+from .models import (
+    Departure,
+    Destination,
+    ItineraryStage,
+    Place,
+    TravelStyle,
+    Trek,
+    TrekFAQ,
+    TrekImage,
+)
 from .templatetags.trek_tags import km
 
 
@@ -129,7 +143,7 @@ class TrekAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
                     ("permits_required", "permit_note"),
                     "best_season",
                     ("group_size_min", "group_size_max"),
-                    ("price_from", "currency"),
+                    ("price_from", "currency", "deposit_percent"),
                     "advertised_distance_km",
                     "styles",
                 ]
@@ -255,3 +269,85 @@ class TrekFAQAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     list_filter = ["trek", TranslationStatusFilter]
     list_select_related = ["trek"]
     search_fields = ["question_en", "question_es", "answer_en", "answer_es"]
+
+
+@admin.register(Departure)
+class DepartureAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
+    list_display = [
+        "start_date",
+        "trek",
+        "kind",
+        "seats",
+        "seats_held",
+        "seats_left",
+        "status_label",
+        "price_per_person",
+    ]
+    list_filter = ["trek", "kind", "is_cancelled", ("start_date", admin.DateFieldListFilter)]
+    list_select_related = ["trek"]
+    search_fields = ["trek__name_en", "trek__name_es"]
+    date_hierarchy = "start_date"
+    readonly_fields = ["seats_held", "status_label", "sheet"]
+    fields = [
+        "trek",
+        ("start_date", "kind"),
+        ("seats", "guarantee_min", "seats_held"),
+        "price_per_person",
+        "is_cancelled",
+        "status_label",
+        "sheet",
+    ]
+    actions = ["cancel"]
+    change_list_template = "admin/treks/departure/change_list.html"
+
+    @admin.display(description=_("seats left"))
+    def seats_left(self, departure):
+        return departure.seats_left
+
+    @admin.display(description=_("status"))
+    def status_label(self, departure):
+        return departure.status_label if departure.pk else "–"
+
+    @admin.display(description=_("for the guides"))
+    def sheet(self, departure):
+        # The sheet lives in the bookings app (it lists travellers): linked by its URL name.
+        if departure.pk is None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:bookings_departure_sheet", args=[departure.pk]),
+            _("Printable departure sheet"),
+        )
+
+    @admin.action(description=_("Cancel the selected departures"))
+    def cancel(self, request, queryset):
+        updated = queryset.update(is_cancelled=True)
+        self.message_user(request, _("%(count)d departures cancelled.") % {"count": updated})
+
+    def get_urls(self):
+        recurring = self.admin_site.admin_view(self.recurring_view)
+        return [
+            path("recurring/", recurring, name="treks_departure_recurring"),
+            *super().get_urls(),
+        ]
+
+    def recurring_view(self, request):
+        """Create a season of departures in one step; each is edited on its own afterwards."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = RecurringDeparturesForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            created, skipped = form.save()
+            self.message_user(
+                request,
+                _("%(created)d departures created; %(skipped)d already existed.")
+                % {"created": created, "skipped": skipped},
+            )
+            return redirect("admin:treks_departure_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Create recurring departures"),
+        }
+        return TemplateResponse(request, "admin/treks/departure/recurring.html", context)

@@ -21,4 +21,6 @@ CATALOGUE_MODELS = (
     "ItineraryStage",
     "TrekImage",
     "TrekFAQ",
+    # Seat counts show on trek pages: a booking bumps the version too (bookings.services).
+    "Departure",
 )

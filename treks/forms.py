@@ -4,11 +4,18 @@ A value the form does not know (a typo, a stale link, garbage) is dropped and na
 the visitor still gets the catalogue, never an error page.
 """
 
+import datetime
+
 from django import forms
-from django.db.models import F
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import Destination, TravelStyle, Trek
+from operator_site import pagecache
+
+from .models import MAX_SEATS, Departure, Destination, TravelStyle, Trek
 
 # Longer values are not even looked up: no slug or choice is this long.
 MAX_VALUE_LENGTH = 100
@@ -68,6 +75,8 @@ class TrekFilterForm(forms.Form):
         ],
     )
     no_permit = forms.BooleanField(label=_("No permit needed"), required=False)
+    month = forms.ChoiceField(label=_("Departure month"), required=False)
+    guaranteed = forms.BooleanField(label=_("Guaranteed departure"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -77,6 +86,22 @@ class TrekFilterForm(forms.Form):
             ("price", _("Lowest price first")),
         ],
     )
+
+    # How many months ahead the month filter offers, this month included.
+    MONTHS_AHEAD = 12
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()  # Cusco's: the months offered start with its month
+        first = self.today.replace(day=1)
+        months = []
+        for n in range(self.MONTHS_AHEAD):
+            year, month = divmod(first.month - 1 + n, 12)
+            months.append(first.replace(year=first.year + year, month=month + 1))
+        self.fields["month"].choices = [
+            ("", _("Any month")),
+            *((f"{day:%Y-%m}", date_format(day, "YEAR_MONTH_FORMAT")) for day in months),
+        ]
 
     @classmethod
     def from_query(cls, query):
@@ -120,6 +145,15 @@ class TrekFilterForm(forms.Form):
             treks = treks.filter(max_altitude__lte=data["max_altitude"])
         if data.get("no_permit"):
             treks = treks.filter(permits_required=False)
+        if data.get("month") or data.get("guaranteed"):
+            # One departure must satisfy both filters: a guaranteed one in that month.
+            departures = Departure.objects.upcoming(self.today).filter(trek=OuterRef("pk"))
+            if data.get("month"):
+                year, month = map(int, data["month"].split("-"))
+                departures = departures.filter(start_date__year=year, start_date__month=month)
+            if data.get("guaranteed"):
+                departures = departures.guaranteed()
+            treks = treks.filter(Exists(departures))
         return treks.order_by(*self.SORTS[data.get("sort") or "popular"])
 
     def cache_variant(self, page, *, noindex):
@@ -136,8 +170,108 @@ class TrekFilterForm(forms.Form):
             if value not in (None, "", False)
         )
         ignored = sorted({*self.errors, *self.oversized})
-        return repr((understood, ignored, page, noindex))
+        # The day: the months offered and which departures are still ahead change with it.
+        return repr((understood, ignored, page, noindex, self.today.isoformat()))
 
     def is_filtered(self):
         self.is_valid()
         return any(value for name, value in self.cleaned_data.items() if name != "sort" and value)
+
+
+# Recurring departures: one season at a time, so a typo in a year cannot make thousands.
+MAX_RECURRING_DAYS = 366
+MAX_RECURRING_DEPARTURES = 200
+
+
+class RecurringDeparturesForm(forms.Form):
+    """Staff create a season's departures in one step (every Monday and Thursday from May to
+    September); each one is an ordinary departure afterwards, edited on its own."""
+
+    WEEKDAYS = [
+        ("0", _("Monday")),
+        ("1", _("Tuesday")),
+        ("2", _("Wednesday")),
+        ("3", _("Thursday")),
+        ("4", _("Friday")),
+        ("5", _("Saturday")),
+        ("6", _("Sunday")),
+    ]
+
+    trek = forms.ModelChoiceField(label=_("Trek"), queryset=Trek.objects.all())
+    first_date = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    last_date = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    weekdays = forms.MultipleChoiceField(
+        label=_("On"), choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Departure.Kind.choices)
+    seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=MAX_SEATS)
+    guarantee_min = forms.IntegerField(
+        label=_("Guaranteed from"), min_value=1, max_value=MAX_SEATS, initial=2
+    )
+    price_per_person = forms.DecimalField(
+        label=_("Price per person"), min_value=0, max_digits=8, decimal_places=2
+    )
+
+    def clean_first_date(self):
+        day = self.cleaned_data["first_date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("The first date cannot be in the past."), code="past")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_date"), data.get("last_date")
+        if first and last:
+            if last < first:
+                self.add_error("last_date", _("The last date must be on or after the first."))
+            elif (last - first).days >= MAX_RECURRING_DAYS:
+                self.add_error("last_date", _("Create at most one year of departures at a time."))
+        seats, minimum = data.get("seats"), data.get("guarantee_min")
+        if seats and minimum and minimum > seats:
+            self.add_error(
+                "guarantee_min", _("A departure cannot need more travellers than it has seats.")
+            )
+        if not self.errors and len(self.dates()) > MAX_RECURRING_DEPARTURES:
+            raise forms.ValidationError(
+                _("That makes more than %(max)d departures; choose a shorter period.")
+                % {"max": MAX_RECURRING_DEPARTURES}
+            )
+        if not self.errors and not self.dates():
+            self.add_error("weekdays", _("None of these weekdays falls between the two dates."))
+        return data
+
+    def dates(self):
+        data = self.cleaned_data
+        weekdays = {int(day) for day in data["weekdays"]}
+        days = (data["last_date"] - data["first_date"]).days + 1
+        every = (data["first_date"] + datetime.timedelta(days=n) for n in range(days))
+        return [day for day in every if day.weekday() in weekdays]
+
+    def save(self):
+        """Create the departures that do not exist yet; returns (created, skipped)."""
+        data = self.cleaned_data
+        existing = set(
+            Departure.objects.filter(
+                trek=data["trek"], kind=data["kind"], start_date__in=self.dates()
+            ).values_list("start_date", flat=True)
+        )
+        new = [
+            Departure(
+                trek=data["trek"],
+                start_date=day,
+                kind=data["kind"],
+                seats=data["seats"],
+                guarantee_min=data["guarantee_min"],
+                price_per_person=data["price_per_person"],
+            )
+            for day in self.dates()
+            if day not in existing
+        ]
+        with transaction.atomic():
+            Departure.objects.bulk_create(new)
+            pagecache.bump()  # bulk_create sends no post_save
+        return len(new), len(existing)

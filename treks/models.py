@@ -5,13 +5,17 @@ stages, never typed twice; see `TrekFacts`. A trek may also keep a headline figu
 the operator advertises) and admin warns the editor when the two disagree.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from operator_site.languages import fill_missing_slugs
@@ -235,6 +239,13 @@ class Trek(models.Model):
     currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
     )
+    deposit_percent = models.PositiveSmallIntegerField(
+        _("deposit (percent)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("The deposit a booking of this trek asks for, proposed when staff book."),
+    )
     advertised_distance_km = models.DecimalField(
         _("advertised distance (km)"),
         max_digits=6,
@@ -301,6 +312,11 @@ class Trek(models.Model):
                 condition=Q(price_from__isnull=True) | Q(price_from__gte=0),
                 name="treks_trek_price_not_negative",
                 violation_error_message=_("The price cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit_percent__isnull=True) | Q(deposit_percent__lte=100),
+                name="treks_trek_deposit_percent_range",
+                violation_error_message=_("The deposit is at most 100 percent."),
             ),
             models.CheckConstraint(
                 condition=Q(advertised_distance_km__isnull=True) | Q(advertised_distance_km__gte=0),
@@ -618,3 +634,203 @@ class TrekFAQ(models.Model):
 
     def __str__(self):
         return self.question
+
+
+# A departure with this many seats left or fewer is shown as "few seats left".
+FEW_SEATS = 3
+MAX_SEATS = 30
+
+
+class JoinedText(models.Aggregate):
+    """The rows' texts joined with ";": group_concat on SQLite, string_agg on PostgreSQL.
+    Lets a trek page fetch its departures inside the trek's own query."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ';')"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+# The columns of a departure in JoinedText's rows, in order.
+_DEPARTURE_COLUMNS = ("id", "start_date", "kind", "seats", "seats_held", "guarantee_min")
+
+
+class DepartureQuerySet(models.QuerySet):
+    def upcoming(self, today=None):
+        """What the public may book: not started yet (Cusco's today) and not cancelled. Past
+        departures leave the pages by themselves: trek pages are stored per Cusco day."""
+        today = today or timezone.localdate()
+        return self.filter(start_date__gte=today, is_cancelled=False)
+
+    def guaranteed(self):
+        return self.filter(seats_held__gte=models.F("guarantee_min"))
+
+    def as_text(self):
+        """A subquery (for `trek.annotate()`, with `OuterRef("pk")` filtered in) giving these
+        departures as one text; `Departure.from_text` turns it back into departures. The trek
+        page would otherwise spend a query of its own on them."""
+        fields = [*_DEPARTURE_COLUMNS, "price_per_person"]
+        row = Concat(
+            *(
+                part
+                for i, name in enumerate(fields)
+                for part in ([Value("|")] if i else []) + [Cast(name, models.CharField())]
+            ),
+            output_field=models.TextField(),
+        )
+        return models.Subquery(
+            self.order_by().values("trek").annotate(rows=JoinedText(row)).values("rows")
+        )
+
+
+class Departure(models.Model):
+    """A date a trek starts on, with its seats. `seats_held` is kept by the bookings app
+    (bookings.services), in the same transaction as the booking that holds or releases them;
+    a constraint makes overbooking impossible whatever code writes."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("Group departure")
+        PRIVATE = "private", _("Private, on request")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        FEW_LEFT = "few_left", _("Few seats left")
+        GUARANTEED = "guaranteed", _("Guaranteed")
+        FULL = "full", _("Full")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    trek = models.ForeignKey(
+        Trek, on_delete=models.CASCADE, related_name="departures", verbose_name=_("trek")
+    )
+    start_date = models.DateField(_("start date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GROUP)
+    seats = models.PositiveSmallIntegerField(
+        _("seats"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)],
+        help_text=_("How many travellers this departure takes, 1 to 30."),
+    )
+    guarantee_min = models.PositiveSmallIntegerField(
+        _("guaranteed from"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)],
+        help_text=_("With this many travellers booked, the departure runs whatever happens."),
+    )
+    price_per_person = models.DecimalField(
+        _("price per person"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("In the trek's currency."),
+    )
+    seats_held = models.PositiveSmallIntegerField(
+        _("seats held"),
+        default=0,
+        editable=False,
+        help_text=_("Held by bookings; released when a booking is cancelled."),
+    )
+    is_cancelled = models.BooleanField(
+        _("cancelled"),
+        default=False,
+        help_text=_("A cancelled departure leaves the public pages; its bookings stay."),
+    )
+
+    objects = DepartureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "kind", "id"]
+        verbose_name = _("departure")
+        verbose_name_plural = _("departures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trek", "start_date", "kind"],
+                name="treks_departure_unique_trek_date_kind",
+                violation_error_message=_("This trek already has a departure of this kind then."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_held__lte=models.F("seats")),
+                name="treks_departure_no_overbooking",
+                violation_error_message=_("More seats are held than the departure has."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1) & Q(seats__lte=MAX_SEATS),
+                name="treks_departure_seats_range",
+                violation_error_message=_("Seats must be between 1 and 30."),
+            ),
+            models.CheckConstraint(
+                condition=Q(guarantee_min__gte=1) & Q(guarantee_min__lte=models.F("seats")),
+                name="treks_departure_guarantee_within_seats",
+                violation_error_message=_(
+                    "The number that guarantees a departure must be between 1 and its seats."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(price_per_person__gte=0),
+                name="treks_departure_price_not_negative",
+                violation_error_message=_("The price cannot be negative."),
+            ),
+        ]
+        indexes = [models.Index(fields=["trek", "start_date"], name="treks_departure_trek_date")]
+
+    def __str__(self):
+        return f"{self.trek} · {self.start_date:%Y-%m-%d} · {self.get_kind_display()}"
+
+    def clean(self):
+        # seats_held is not on the admin form, so Django skips the constraint that uses it:
+        # without this, lowering the seats below those booked would be a server error.
+        if self.seats is not None and self.seats < self.seats_held:
+            raise ValidationError(
+                {
+                    "seats": _(
+                        "%(held)d seats are booked on this departure: it cannot have fewer. "
+                        "Cancel bookings first."
+                    )
+                    % {"held": self.seats_held}
+                }
+            )
+
+    @classmethod
+    def from_text(cls, text, trek):
+        """Departures of `trek` from `DepartureQuerySet.as_text()`, in date order (the
+        aggregate keeps none). Read-only copies, for showing."""
+        departures = []
+        for row in filter(None, (text or "").split(";")):
+            pk, start, kind, seats, held, minimum, price = row.split("|")
+            departures.append(
+                cls(
+                    id=int(pk),
+                    trek=trek,
+                    start_date=datetime.date.fromisoformat(start),
+                    kind=kind,
+                    seats=int(seats),
+                    seats_held=int(held),
+                    guarantee_min=int(minimum),
+                    price_per_person=Decimal(price),
+                )
+            )
+        return sorted(departures, key=lambda d: (d.start_date, d.kind, d.pk))
+
+    @property
+    def seats_left(self):
+        return max(self.seats - self.seats_held, 0)
+
+    @property
+    def status(self):
+        if self.is_cancelled:
+            return self.Status.CANCELLED
+        if self.seats_left == 0:
+            return self.Status.FULL
+        if self.seats_held >= self.guarantee_min:
+            return self.Status.GUARANTEED
+        if self.seats_left <= FEW_SEATS:
+            return self.Status.FEW_LEFT
+        return self.Status.OPEN
+
+    @property
+    def status_label(self):
+        return self.Status(self.status).label
+
+    def end_date(self, days):
+        """The last day, for a trek of `days` days (from its itinerary)."""
+        return self.start_date + datetime.timedelta(days=max(days, 1) - 1)

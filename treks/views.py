@@ -1,9 +1,18 @@
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, Prefetch, Q, Sum, prefetch_related_objects
+from django.db.models import (
+    Avg,
+    Count,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +24,13 @@ from operator_site.views import breadcrumbs
 
 from .charts import elevation_profile, route_sketch
 from .forms import TrekFilterForm
-from .models import Destination, ItineraryStage, TravelStyle, Trek, TrekSummary
+from .models import Departure, Destination, ItineraryStage, TravelStyle, Trek, TrekSummary
 from .seo import trek_json_ld
 
 CATALOGUE_PAGE_SIZE = 12
+# The trek page lists (and its request form offers) this many departures, the next ones: one
+# query however many a season has.
+NEXT_DEPARTURES = 12
 
 
 def visible_treks(request):
@@ -90,13 +102,24 @@ class TrekDetailView(DetailView):
         slug = kwargs["slug"]
         if len(slug) > Trek._meta.get_field("slug").max_length:
             raise Http404("No trek has a slug this long.")
+        # "Ask about this date" links here with ?departure=<id>: the form comes with it chosen.
+        # Anything but a plain number shares the plain page; a number that is not one of the
+        # listed departures is sent to the plain page (below), so ids cannot fill the cache.
+        chosen = request.GET.get("departure", "")
+        self.chosen_departure = int(chosen) if chosen.isdigit() and len(chosen) <= 9 else None
         return pagecache.serve(
             request,
-            lambda: super(TrekDetailView, self).get(request, *args, **kwargs),
+            lambda: self._page(request, *args, **kwargs),
             name="trek",
-            variant=f"{slug}:{timezone.localdate()}",
+            variant=f"{slug}:{timezone.localdate()}:{self.chosen_departure or ''}",
             store=not self.extra_context,
         )
+
+    def _page(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.chosen_departure and response.context_data["chosen_departure"] is None:
+            return redirect(self.object.get_absolute_url())
+        return response
 
     def get_queryset(self):
         # The travel blog's posts about this trek, counted in the trek's own query (by the
@@ -113,6 +136,10 @@ class TrekDetailView(DetailView):
                 post_count=Count("posts", filter=about, distinct=True),
                 review_count=Count("reviews", filter=reviewed, distinct=True),
                 review_average=Avg("reviews__rating", filter=reviewed),
+                # In the trek's own query: the page stays at the same few queries.
+                upcoming_departures=Departure.objects.upcoming()
+                .filter(trek=OuterRef("pk"))
+                .as_text(),
             )
         )
 
@@ -143,6 +170,10 @@ class TrekDetailView(DetailView):
         )
         stages = list(trek.stages.all())
         facts = trek.facts
+        departures = Departure.from_text(trek.upcoming_departures, trek)[:NEXT_DEPARTURES]
+        for departure in departures:
+            departure.last_day = departure.end_date(facts.days)
+        chosen = getattr(self, "chosen_departure", None)
         alternatives = list(trek.alternatives.all())
         photos = list(trek.images.all())
         context.update(
@@ -158,6 +189,8 @@ class TrekDetailView(DetailView):
             gallery=photos[1:],
             json_ld=trek_json_ld(trek, stages, facts),
             faqs=list(trek.faqs.all()),
+            departures=departures,
+            chosen_departure=next((d for d in departures if d.pk == chosen), None),
             breadcrumbs=breadcrumbs(
                 (_("Treks"), reverse("treks:list")), (trek.name, trek.get_absolute_url())
             ),

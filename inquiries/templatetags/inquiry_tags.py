@@ -23,13 +23,23 @@ def inquiry_form(context, trek=None):
     fields_key = None
     if form is None or not form.is_bound or getattr(form, "trek", None) != trek:
         marker = context.get("form_token")
-        form = InquiryForm(trek=trek, initial={"form_token": marker or tokens.new_form_token()})
+        # The trek page's view loaded its departures: the tag itself runs no query.
+        departures = context.get("departures", [])
+        chosen = context.get("chosen_departure")
+        initial = {"form_token": marker or tokens.new_form_token()}
+        if chosen is not None:
+            initial["departure"] = chosen.pk
+        form = InquiryForm(trek=trek, departures=departures, initial=initial)
         if marker and "fragments" in settings.CACHES:
             # All that makes a fresh form's fields differ, its token being a slot: crispy's
             # HTML for them is cached under this key (_form.html), as crispy renders them
-            # through dozens of templates, a fifth of building a trek page.
+            # through dozens of templates, a fifth of building a trek page. The departures
+            # offered and their seats are part of it: a booking changes the choices' labels.
+            offered = ",".join(f"{d.pk}-{d.seats_left}" for d in form.departures)
             fields_key = (get_language(), trek.pk if trek else 0, form.max_people, form.today)
-            fields_key = ":".join(map(str, (*fields_key, marker)))
+            fields_key = ":".join(
+                map(str, (*fields_key, offered, chosen.pk if chosen else "", marker))
+            )
     if trek is not None:
         action = reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
     else:

@@ -1,0 +1,176 @@
+"""Writes with side effects: booking seats, cancelling, recording payments, sending the link.
+
+No overbooking, on SQLite and PostgreSQL alike: seats are held with one conditional UPDATE
+(`seats_held = seats_held + n WHERE seats_held + n <= seats`), the first statement of the
+booking's transaction. PostgreSQL makes a second booking of the same departure wait for the
+first's row lock and then re-checks the condition on the committed row; SQLite serialises the
+transactions (settings: IMMEDIATE). The loser's UPDATE matches no row and it gets
+NotEnoughSeats. A CheckConstraint (seats_held <= seats) backs this up in the database.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from inquiries.models import Inquiry
+from operator_site import pagecache
+from treks.models import Departure
+
+from . import links
+from .models import Booking, BookingLink, Payment, Traveller, TravellerDataAccess
+
+logger = logging.getLogger(__name__)
+
+
+class NotEnoughSeats(Exception):
+    """The departure has fewer seats left than the booking needs (someone else was quicker)."""
+
+    def __init__(self, departure):
+        self.departure = departure
+        super().__init__(
+            _(
+                "Not enough seats left on the departure of %(date)s: %(left)d left. Someone "
+                "booked them a moment ago, or the departure was cancelled. Nothing was booked."
+            )
+            % {"date": departure.start_date, "left": departure.seats_left}
+        )
+
+
+def book(
+    *,
+    inquiry,
+    departure=None,
+    private_date=None,
+    travellers,
+    total_price,
+    deposit_due,
+    balance_due_date,
+    payment_instructions,
+    user=None,
+):
+    """Turn a request into a booking; hold its seats on the departure. Raises NotEnoughSeats."""
+    trek = inquiry.trek
+    days = max(trek.facts.days, 1)
+    with transaction.atomic():
+        if departure is not None:
+            held = Departure.objects.filter(
+                pk=departure.pk,
+                is_cancelled=False,
+                seats_held__lte=F("seats") - travellers,
+            ).update(seats_held=F("seats_held") + travellers)
+            if not held:
+                departure.refresh_from_db()
+                raise NotEnoughSeats(departure)
+            start = departure.start_date
+        else:
+            start = private_date
+        booking = Booking.objects.create(
+            inquiry=inquiry,
+            trek=trek,
+            departure=departure,
+            private_date=None if departure else private_date,
+            start_date=start,
+            end_date=start + datetime.timedelta(days=days - 1),
+            travellers=travellers,
+            total_price=total_price,
+            currency=trek.currency,
+            deposit_due=deposit_due,
+            balance_due_date=balance_due_date,
+            payment_instructions=payment_instructions,
+            name=inquiry.name,
+            email=inquiry.email,
+            language=inquiry.language,
+            created_by=user,
+        )
+        Traveller.objects.bulk_create(
+            Traveller(booking=booking, position=n) for n in range(1, travellers + 1)
+        )
+        Inquiry.objects.filter(pk=inquiry.pk).update(status=Inquiry.Status.WON)
+        if departure is not None:
+            pagecache.bump()  # the seats left on the trek page
+    logger.info("booking %s made (%d travellers)", booking.pk, travellers)
+    return booking
+
+
+def cancel(*, booking):
+    """Cancel a booking and release its seats; False when it was already cancelled."""
+    with transaction.atomic():
+        changed = Booking.objects.filter(pk=booking.pk, status=Booking.Status.CONFIRMED).update(
+            status=Booking.Status.CANCELLED, cancelled_at=timezone.now()
+        )
+        if not changed:
+            return False
+        if booking.departure_id:
+            Departure.objects.filter(pk=booking.departure_id).update(
+                seats_held=F("seats_held") - booking.travellers
+            )
+            pagecache.bump()
+        BookingLink.objects.filter(booking=booking, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    logger.info("booking %s cancelled", booking.pk)
+    return True
+
+
+def record_payment(*, booking, amount, paid_on, method, reference="", user=None):
+    return Payment.objects.create(
+        booking=booking,
+        amount=amount,
+        paid_on=paid_on,
+        method=method,
+        reference=reference,
+        recorded_by=user,
+    )
+
+
+def record_access(*, bookings, user, action):
+    TravellerDataAccess.objects.bulk_create(
+        TravellerDataAccess(booking=booking, user=user, action=action) for booking in bookings
+    )
+
+
+def send_link(*, booking):
+    """A new link e-mailed to the traveller in their language; earlier links stay valid
+    until revoked. Returns the address."""
+    link = BookingLink.objects.create(booking=booking)
+    with translation.override(booking.language):
+        # In the traveller's language: /es/... for a request sent from a Spanish page.
+        url = settings.SITE_URL + links.path_for(link)
+        context = {
+            "booking": booking,
+            "url": url,
+            "days": settings.BOOKING_LINK_MAX_AGE_DAYS,
+            "operator": settings.OPERATOR,
+        }
+        message = EmailMultiAlternatives(
+            subject=_("Your booking: %(trek)s, %(date)s")
+            % {"trek": booking.trek.name, "date": booking.start_date},
+            body=render_to_string("bookings/email/link.txt", context),
+            to=[booking.email],
+        )
+        message.send()
+    logger.info("booking %s: link sent", booking.pk)
+    return url
+
+
+def revoke_links(*, booking):
+    return BookingLink.objects.filter(booking=booking, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def purge_traveller_documents(*, ended_before):
+    """Delete the traveller details of trips that ended before `ended_before`; the bookings
+    keep their travellers count, totals and payments. Returns how many travellers."""
+    bookings = Booking.objects.filter(end_date__lt=ended_before, documents_purged_at__isnull=True)
+    with transaction.atomic():
+        deleted, _by_model = Traveller.objects.filter(booking__in=bookings).delete()
+        bookings.update(documents_purged_at=timezone.now())
+    return deleted
