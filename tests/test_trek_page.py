@@ -98,7 +98,8 @@ def test_profile_points_match_the_stages(client):
     make_stage(trek, day=1, start_place=a, end_place=b, distance_km=Decimal("6"), ascent_m=1600)
     make_stage(trek, day=2, start_place=b, end_place=c, distance_km=Decimal("9.5"), descent_m=1800)
     body = client.get(trek.get_absolute_url()).content.decode()
-    points = re.findall(r'class="profile-point"[^>]*data-km="([\d.]+)" data-altitude="(\d+)"', body)
+    wide = body[: body.index('class="chart-svg chart-narrow"')]  # the phone's copy follows
+    points = re.findall(r'class="profile-point"[^>]*data-km="([\d.]+)" data-altitude="(\d+)"', wide)
     assert points == [("0", "3000"), ("6", "4600"), ("15.5", "2800")]
     # The same figures in the accessible table.
     table = body[body.index("Elevation profile as a table") :]
@@ -115,7 +116,8 @@ def test_profile_points_match_the_stages(client):
 def test_profile_y_coordinates_rise_with_altitude(client):
     trek = make_walk(make_trek(), 3, start_altitude=3000, step=400)
     body = client.get(trek.get_absolute_url()).content.decode()
-    ys = [float(y) for y in re.findall(r'class="profile-point" cx="[\d.]+" cy="([\d.]+)"', body)]
+    wide = body[: body.index('class="chart-svg chart-narrow"')]  # the phone's copy follows
+    ys = [float(y) for y in re.findall(r'class="profile-point" cx="[\d.]+" cy="([\d.]+)"', wide)]
     assert len(ys) == 4
     assert ys == sorted(ys, reverse=True)  # higher altitude, smaller y
 

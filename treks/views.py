@@ -13,7 +13,14 @@ from operator_site import pagecache
 from operator_site.models import ContentPage
 from operator_site.views import breadcrumbs
 
-from .charts import elevation_profile, route_sketch
+from .charts import (
+    PROFILE_NARROW,
+    SKETCH_NARROW,
+    altitude_range,
+    elevation_profile,
+    profile_points,
+    route_sketch,
+)
 from .forms import TrekFilterForm
 from .models import Destination, ItineraryStage, TravelStyle, Trek, TrekSummary
 from .seo import trek_json_ld
@@ -35,13 +42,18 @@ def card_treks(treks):
 
 
 def with_card_data(treks):
-    """Attach each card's facts, cover photo and profile thumbnail (from prefetched rows)."""
+    """Attach each card's facts, cover photo and profile thumbnail (from prefetched rows).
+
+    The thumbnails of one listing share one altitude scale, so that a low trek looks low beside
+    a high one instead of each filling its own card."""
     treks = list(treks)
+    points = [p for trek in treks for p in profile_points(trek.stages.all())]
+    altitudes = altitude_range(points) if points else None
     for trek in treks:
         stages = list(trek.stages.all())
         trek.card_facts = trek.facts
         trek.cover = next(iter(trek.images.all()), None)
-        trek.thumb = None if trek.cover else elevation_profile(stages)
+        trek.thumb = None if trek.cover else elevation_profile(stages, altitudes=altitudes)
         if trek.thumb:
             p = trek.thumb  # the plot area only: no axes or labels at thumbnail size
             trek.thumb_viewbox = (
@@ -121,7 +133,13 @@ class TrekDetailView(DetailView):
                 # Only what the comparison table and the links show.
                 queryset=with_summary(
                     Trek.objects.published().only(
-                        "name", "slug", "permits_required", "crowds", "popularity"
+                        "name",
+                        "slug",
+                        "permits_required",
+                        "crowds",
+                        "popularity",
+                        "price_from",
+                        "currency",
                     )
                 ),
             ),
@@ -135,7 +153,9 @@ class TrekDetailView(DetailView):
             days=_group_by_day(stages),
             facts=facts,
             profile=elevation_profile(stages),
+            profile_narrow=elevation_profile(stages, **PROFILE_NARROW),
             sketch=route_sketch(stages),
+            sketch_narrow=route_sketch(stages, **SKETCH_NARROW),
             comparison=[(trek, facts)]
             + [(alt, TrekSummary.from_annotations(alt)) for alt in alternatives],
             alternatives=alternatives,
