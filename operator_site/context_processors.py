@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
@@ -5,7 +7,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from .languages import contact_path
-from .models import ContentPage
+from .models import ContentPage, ToConfirm
 
 # The operator's pages elsewhere. Generic addresses until the operator gives its own profiles.
 SOCIAL_LINKS = {
@@ -56,7 +58,17 @@ def operator(request):
         # Lazy: admin pages and e-mails that never show the menu never query for it.
         "main_nav": SimpleLazyObject(lambda: main_nav(request)),
         "contact_url": SimpleLazyObject(contact_url),
+        # Staff only (their pages are never stored): how much is still "to confirm". A callable,
+        # which the template calls (once, in a {% with %}) only where it shows it.
+        "to_confirm_count": partial(_to_confirm_count, request),
         # From SITE_URL, not the request's Host: pages are cached for every host alike.
         "site_url": settings.SITE_URL,
         "canonical_url": settings.SITE_URL + iri_to_uri(request.path),
     }
+
+
+def _to_confirm_count(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_staff:
+        return 0
+    return ToConfirm.objects.open().count()
