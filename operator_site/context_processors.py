@@ -28,20 +28,23 @@ def main_nav(request):
     Positions interleave them the way the operator's menu runs (see ContentPage.position).
     """
     items = [
-        (10, _("Most popular trips"), reverse("treks:list")),
-        (20, _("Peru destinations"), reverse("treks:destinations")),
-        (30, _("Activities & travel styles"), reverse("treks:styles")),
+        (10, _("Most popular trips"), reverse("treks:list"), "treks"),
+        (20, _("Peru destinations"), reverse("treks:destinations"), "destinations"),
+        (30, _("Activities & travel styles"), reverse("treks:styles"), "styles"),
     ]
     contact = contact_url()
     if contact:
-        items.append((60, _("Contact us"), contact))
+        items.append((60, _("Contact us"), contact, "contact"))
+    # A page's key is its English slug, the same in every language: templates find a page of
+    # the menu by it ("before-you-go") without a query of their own.
     items += [
-        (p.position, p.menu_label, p.get_absolute_url()) for p in ContentPage.objects.in_nav()
+        (p.position, p.menu_label, p.get_absolute_url(), p.slug_en)
+        for p in ContentPage.objects.in_nav()
     ]
     items.sort(key=lambda item: item[0])
     return [
-        {"label": label, "url": url, "current": request.path.startswith(url)}
-        for _position, label, url in items
+        {"label": label, "url": url, "key": key, "current": request.path.startswith(url)}
+        for _position, label, url, key in items
     ]
 
 

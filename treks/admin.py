@@ -187,6 +187,10 @@ class TrekAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
         ),
         (_("Text"), {"fields": ["description", "route_description", "highlights"]}),
         (_("Included"), {"fields": ["includes", "excludes"]}),
+        (
+            _("Responsible travel"),
+            {"fields": [("porter_load_kg", "horse_load_kg"), "community_visits", "waste"]},
+        ),
         (_("Alternatives"), {"fields": ["alternatives"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

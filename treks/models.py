@@ -252,6 +252,33 @@ class Trek(models.Model):
     )
     includes = models.TextField(_("included"), blank=True, help_text=_("One item per line."))
     excludes = models.TextField(_("not included"), blank=True, help_text=_("One item per line."))
+    # Responsible travel, per trek: shown on its page only where staff filled them in.
+    porter_load_kg = models.PositiveSmallIntegerField(
+        _("porter load (kg)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(60)],
+        help_text=_("The most a porter carries, own gear included. Empty: not shown."),
+    )
+    horse_load_kg = models.PositiveSmallIntegerField(
+        _("horse load (kg)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(150)],
+        help_text=_("The most a horse or mule carries. Empty: not shown."),
+    )
+    community_visits = models.CharField(
+        _("community visits"),
+        max_length=300,
+        blank=True,
+        help_text=_("Which villages are visited and how they are paid. Empty: not shown."),
+    )
+    waste = models.CharField(
+        _("waste"),
+        max_length=300,
+        blank=True,
+        help_text=_("What happens to rubbish and toilets on the trail. Empty: not shown."),
+    )
     alternatives = models.ManyToManyField(
         "self",
         symmetrical=False,

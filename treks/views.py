@@ -146,12 +146,14 @@ class TrekDetailView(DetailView):
         )
         stages = list(trek.stages.all())
         facts = trek.facts
+        days = _group_by_day(stages)
         alternatives = list(trek.alternatives.all())
         photos = list(trek.images.all())
         context.update(
             stages=stages,
-            days=_group_by_day(stages),
+            days=days,
             facts=facts,
+            altitude=altitude_guidance(days, facts),
             profile=elevation_profile(stages),
             profile_narrow=elevation_profile(stages, **PROFILE_NARROW),
             sketch=route_sketch(stages),
@@ -168,6 +170,32 @@ class TrekDetailView(DetailView):
             ),
         )
         return context
+
+
+HIGH_ALTITUDE_M = 3500  # where altitude sickness becomes common: the box shows from here
+BEFORE_YOU_GO_SLUG = "before-you-go"
+
+
+def altitude_guidance(days, facts):
+    """The altitude box's figures, all from the stages: highest point, nights spent at or above
+    3,500 m, and the day that climbs most. None for a trek that stays lower."""
+    if not facts.max_altitude_m or facts.max_altitude_m < HIGH_ALTITUDE_M:
+        return None
+    nights_high = sum(
+        1
+        for day in days
+        if day["overnight"] and day["overnight"].end_place.altitude_m >= HIGH_ALTITUDE_M
+    )
+    steepest = max(days, key=lambda day: day["ascent_m"])
+    return {
+        "top_m": facts.max_altitude_m,
+        "top_place": facts.highest_place,
+        "nights_high": nights_high,
+        "threshold_m": HIGH_ALTITUDE_M,
+        "steepest_day": steepest["number"],
+        "steepest_ascent_m": steepest["ascent_m"],
+        "before_you_go_key": BEFORE_YOU_GO_SLUG,  # the menu's entry for it (no query)
+    }
 
 
 def _group_by_day(stages):
