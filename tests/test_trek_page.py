@@ -76,10 +76,17 @@ def test_json_ld_is_a_tourist_trip_naming_the_trek(client):
     body = client.get(trek.get_absolute_url()).content.decode()
     (data,) = [d for d in _json_ld(body) if d.get("@type") == "TouristTrip"]
     assert data["name"] == "Choquequirao Trek"
-    assert data["duration"] == "P3D"
-    assert data["offers"]["price"] == "450.00"
+    assert "duration" not in data  # not a property of TouristTrip
+    (offer,) = data["offers"]
+    assert (offer["@type"], offer["price"], offer["priceCurrency"]) == ("Offer", "450.00", "USD")
     # Start place plus one place per day.
     assert data["itinerary"]["numberOfItems"] == 4
+
+
+def test_json_ld_has_no_offer_without_a_published_price(client):
+    trek = make_walk(make_trek(price_from=None), 2)
+    (data,) = [d for d in _json_ld(client.get(trek.get_absolute_url()).text) if "itinerary" in d]
+    assert "offers" not in data
 
 
 def test_json_ld_cannot_be_broken_out_of(client):

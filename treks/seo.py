@@ -44,13 +44,15 @@ def trek_json_ld(trek, stages, facts):
             ],
         },
     }
-    if facts.days:
-        data["duration"] = f"P{facts.days}D"
+    # No `duration`: schema.org's TouristTrip has none (validators flag it); the itinerary and
+    # the page say how many days. An Offer only for a price the operator published.
     if trek.price_from is not None:
-        data["offers"] = {
-            "@type": "Offer",
-            "price": str(trek.price_from),
-            "priceCurrency": trek.currency,
-            "url": url,
-        }
+        data["offers"] = [
+            {
+                "@type": "Offer",
+                "price": str(trek.price_from),
+                "priceCurrency": trek.currency,
+                "url": url,
+            }
+        ]
     return data
