@@ -72,6 +72,14 @@ class ElevationProfile:
         )
 
     @property
+    def plot_viewbox(self):
+        """The plot area alone, as an SVG viewBox: the profile drawn without axes or labels."""
+        return (
+            f"{self.plot_left} {self.plot_top} {self.plot_right - self.plot_left} "
+            f"{self.plot_bottom - self.plot_top}"
+        )
+
+    @property
     def highest(self):
         return max(self.points, key=lambda p: p.altitude_m) if self.points else None
 
