@@ -1,5 +1,6 @@
 """What the top of a trek page and every page's phone bar offer a traveller ready to ask."""
 
+import json
 import re
 from decimal import Decimal
 
@@ -72,3 +73,15 @@ def test_menu_is_a_disclosure_that_needs_no_script(client):
     assert '<details class="nav-menu">' in nav
     assert "<summary>Menu</summary>" in nav
     assert "<script" not in html
+
+
+def test_home_page_describes_the_operator_as_a_travel_agency(client):
+    html = client.get("/").text
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    (agency,) = [json.loads(b) for b in blocks if '"TravelAgency"' in b]
+    assert agency["telephone"] == "+51 914 939913"
+    assert agency["address"] == {
+        "@type": "PostalAddress",
+        "addressLocality": "Cusco",
+        "addressCountry": "PE",
+    }

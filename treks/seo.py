@@ -56,3 +56,16 @@ def trek_json_ld(trek, stages, facts):
             }
         ]
     return data
+
+
+def operator_json_ld():
+    """The operator as schema.org TravelAgency for the home page: only what settings say (no
+    street address is published yet: the city and country alone)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "TravelAgency",
+        "name": settings.OPERATOR["name"],
+        "url": settings.SITE_URL + "/",
+        "telephone": settings.OPERATOR["phone"],
+        "address": {"@type": "PostalAddress", "addressLocality": "Cusco", "addressCountry": "PE"},
+    }

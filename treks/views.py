@@ -23,7 +23,7 @@ from .charts import (
 )
 from .forms import TrekFilterForm
 from .models import Destination, ItineraryStage, TravelStyle, Trek, TrekSummary
-from .seo import trek_json_ld
+from .seo import operator_json_ld, trek_json_ld
 
 CATALOGUE_PAGE_SIZE = 12
 
@@ -382,5 +382,6 @@ class HomeView(TemplateView):
             # Found by its English slug: `slug` reads the active language's.
             why_us=next((p for p in pages if p.slug_en == WHY_US_SLUG), None),
             pages=[p for p in pages if p.slug_en != WHY_US_SLUG],
+            json_ld=operator_json_ld(),
         )
         return context
