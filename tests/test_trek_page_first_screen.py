@@ -86,3 +86,11 @@ def test_home_page_describes_the_operator_as_a_travel_agency(client):
         "addressLocality": "Cusco",
         "addressCountry": "PE",
     }
+
+
+def test_menus_most_popular_trips_leads_to_a_page_titled_the_same(client):
+    html = client.get("/").text
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+    href = re.search(r'<a href="([^"]+)"[^>]*>Most popular trips</a>', nav).group(1)
+    assert "<h1>Most popular trips</h1>" in client.get(href).text
+    assert "<h1>Viajes más populares</h1>" in client.get("/es/caminatas/").text
