@@ -180,6 +180,7 @@ class TrekAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
                     "best_season",
                     ("group_size_min", "group_size_max"),
                     ("price_from", "currency"),
+                    "price_tiers",
                     "advertised_distance_km",
                     "styles",
                 ]

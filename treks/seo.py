@@ -45,9 +45,25 @@ def trek_json_ld(trek, stages, facts):
         },
     }
     # No `duration`: schema.org's TouristTrip has none (validators flag it); the itinerary and
-    # the page say how many days. An Offer only for a price the operator published.
-    if trek.price_from is not None:
-        data["offers"] = [
+    # the page say how many days. An Offer per quoted tier, or for the "from" price alone; none
+    # where the operator published no price.
+    offers = [
+        {
+            "@type": "Offer",
+            "price": str(tier.price),
+            "priceCurrency": trek.currency,
+            "eligibleQuantity": {
+                "@type": "QuantitativeValue",
+                "minValue": tier.min_people,
+                **({"maxValue": tier.max_people} if tier.max_people else {}),
+                "unitText": "person",
+            },
+            "url": url,
+        }
+        for tier in trek.tier_list
+    ]
+    if not offers and trek.price_from is not None:
+        offers = [
             {
                 "@type": "Offer",
                 "price": str(trek.price_from),
@@ -55,6 +71,8 @@ def trek_json_ld(trek, stages, facts):
                 "url": url,
             }
         ]
+    if offers:
+        data["offers"] = offers
     return data
 
 

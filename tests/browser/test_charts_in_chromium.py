@@ -143,3 +143,22 @@ def test_catalogue_thumbnails_fit_the_screen(open_page, demo_catalogue):
         box = thumb.bounding_box()
         assert box["x"] + box["width"] <= 375
     assert horizontal_overflow(page) == 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_priced_trek_page_has_no_wcag_violations_and_fits(open_page, demo_catalogue, width):
+    from tests.browser.test_accessibility import axe_violations
+    from treks.models import Trek
+
+    trek = Trek.objects.get(slug="salkantay-trek")
+    trek.price_tiers = "1: 950\n2-3: 780\n4-7: 650\n8+: 590\nprivate 2-3: 1200"
+    trek.save()
+    page = open_page(width, "/treks/salkantay-trek/")
+    table = page.locator("table.prices")
+    table.scroll_into_view_if_needed()
+    expect(table).to_be_visible()
+    box = table.bounding_box()
+    assert box["x"] + box["width"] <= width
+    count, report = axe_violations(page)
+    assert count == 0, report
+    assert horizontal_overflow(page) == 0
