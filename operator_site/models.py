@@ -4,6 +4,7 @@ The main navigation is built from the published pages that ask to be in it, so a
 that does not exist (or is not published yet) can never appear.
 """
 
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -146,3 +147,58 @@ class RateLimitWindow(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.key}: {self.hits}"
+
+
+class ToConfirmQuerySet(models.QuerySet):
+    def open(self):
+        """What staff must still check before launch."""
+        return self.filter(confirmed_at__isnull=True)
+
+
+class ToConfirm(models.Model):
+    """A fact shown on the site that nobody has checked yet: a placeholder in the demo content,
+    or a claim of the operator's own page that published sources contradict.
+
+    Data, not a comment in the text: admin lists what is still open before launch, and staff
+    previewing the site see how many there are. Points at any row (a trek, a content page).
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("kind of content"),
+    )
+    object_id = models.PositiveIntegerField(_("row"))
+    content = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(
+        _("field"), max_length=60, help_text=_("The field that holds the fact: “includes”, “body”.")
+    )
+    claim = models.CharField(
+        _("claim"), max_length=300, help_text=_("What the site says, in a few words.")
+    )
+    note = models.TextField(
+        _("why it needs checking"),
+        blank=True,
+        help_text=_("Where it came from, or what published sources say instead."),
+    )
+    confirmed_at = models.DateTimeField(
+        _("confirmed"), null=True, blank=True, help_text=_("Empty while still to confirm.")
+    )
+
+    objects = ToConfirmQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["content_type", "object_id", "field", "id"]
+        verbose_name = _("fact to confirm")
+        verbose_name_plural = _("facts to confirm before launch")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "claim"],
+                name="operator_site_toconfirm_unique_claim",
+                violation_error_message=_("This claim is already on the list."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.claim

@@ -118,7 +118,12 @@ def test_fixture_treks_agree_with_their_advertised_distance():
 
 
 def test_route_sketch_draws_every_place(lares_body):
-    sketch = lares_body[lares_body.index('id="sketch-title"') :]
+    for variant in ("wide", "narrow"):
+        _assert_sketch_names_every_place(lares_body, variant)
+
+
+def _assert_sketch_names_every_place(lares_body, variant):
+    sketch = lares_body[lares_body.index(f'id="sketch-title-{variant}"') :]
     sketch = sketch[: sketch.index("</svg>")]
     for place in [
         "Cusco",

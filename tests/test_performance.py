@@ -175,7 +175,8 @@ def test_charts_have_width_and_height_so_nothing_shifts(client):
     html = client.get(trek.get_absolute_url()).content.decode()
 
     svgs = re.findall(r"<svg[^>]*>", html)
-    assert len(svgs) == 2
+    # The profile and the sketch, each drawn for a phone and wider; the hero's landscape.
+    assert len(svgs) == 5
     for tag in svgs:
         assert re.search(r'\swidth="\d+"', tag) and re.search(r'\sheight="\d+"', tag), tag
     for tag in re.findall(r"<img[^>]*>", html):

@@ -76,10 +76,17 @@ def test_json_ld_is_a_tourist_trip_naming_the_trek(client):
     body = client.get(trek.get_absolute_url()).content.decode()
     (data,) = [d for d in _json_ld(body) if d.get("@type") == "TouristTrip"]
     assert data["name"] == "Choquequirao Trek"
-    assert data["duration"] == "P3D"
-    assert data["offers"]["price"] == "450.00"
+    assert "duration" not in data  # not a property of TouristTrip
+    (offer,) = data["offers"]
+    assert (offer["@type"], offer["price"], offer["priceCurrency"]) == ("Offer", "450.00", "USD")
     # Start place plus one place per day.
     assert data["itinerary"]["numberOfItems"] == 4
+
+
+def test_json_ld_has_no_offer_without_a_published_price(client):
+    trek = make_walk(make_trek(price_from=None), 2)
+    (data,) = [d for d in _json_ld(client.get(trek.get_absolute_url()).text) if "itinerary" in d]
+    assert "offers" not in data
 
 
 def test_json_ld_cannot_be_broken_out_of(client):
@@ -98,7 +105,8 @@ def test_profile_points_match_the_stages(client):
     make_stage(trek, day=1, start_place=a, end_place=b, distance_km=Decimal("6"), ascent_m=1600)
     make_stage(trek, day=2, start_place=b, end_place=c, distance_km=Decimal("9.5"), descent_m=1800)
     body = client.get(trek.get_absolute_url()).content.decode()
-    points = re.findall(r'class="profile-point"[^>]*data-km="([\d.]+)" data-altitude="(\d+)"', body)
+    wide = body[: body.index('class="chart-svg chart-narrow"')]  # the phone's copy follows
+    points = re.findall(r'class="profile-point"[^>]*data-km="([\d.]+)" data-altitude="(\d+)"', wide)
     assert points == [("0", "3000"), ("6", "4600"), ("15.5", "2800")]
     # The same figures in the accessible table.
     table = body[body.index("Elevation profile as a table") :]
@@ -115,7 +123,8 @@ def test_profile_points_match_the_stages(client):
 def test_profile_y_coordinates_rise_with_altitude(client):
     trek = make_walk(make_trek(), 3, start_altitude=3000, step=400)
     body = client.get(trek.get_absolute_url()).content.decode()
-    ys = [float(y) for y in re.findall(r'class="profile-point" cx="[\d.]+" cy="([\d.]+)"', body)]
+    wide = body[: body.index('class="chart-svg chart-narrow"')]  # the phone's copy follows
+    ys = [float(y) for y in re.findall(r'class="profile-point" cx="[\d.]+" cy="([\d.]+)"', wide)]
     assert len(ys) == 4
     assert ys == sorted(ys, reverse=True)  # higher altitude, smaller y
 

@@ -1,14 +1,15 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
@@ -28,6 +29,55 @@ from .models import (
     TrekImage,
 )
 from .templatetags.trek_tags import km
+
+
+def elevation_warnings(stages):
+    """Walking stages whose ascent or descent is smaller than their places' altitudes require:
+    a stage climbs at least from its start to its highest point (its rise) and goes down at
+    least from there to its end (its drop). After an altitude edit the typed figures can lag."""
+    warnings = []
+    for stage in stages:
+        if not stage.is_walk:
+            continue
+        top = stage.top_altitude_m
+        figures = {
+            "trek": stage.trek.name,
+            "day": stage.day,
+            "order": stage.order,
+            "title": stage.title,
+            "ascent": stage.ascent_m,
+            "descent": stage.descent_m,
+            "rise": top - stage.start_place.altitude_m,
+            "drop": top - stage.end_place.altitude_m,
+        }
+        if stage.ascent_m < figures["rise"]:
+            warnings.append(
+                gettext(
+                    "%(trek)s, day %(day)s.%(order)s (%(title)s): the ascent, %(ascent)s m, is "
+                    "less than the rise from its start to its highest point, %(rise)s m."
+                )
+                % figures
+            )
+        if stage.descent_m < figures["drop"]:
+            warnings.append(
+                gettext(
+                    "%(trek)s, day %(day)s.%(order)s (%(title)s): the descent, %(descent)s m, is "
+                    "less than the drop from its highest point to its end, %(drop)s m."
+                )
+                % figures
+            )
+    return warnings
+
+
+def _stages_of(treks):
+    return ItineraryStage.objects.filter(trek__in=treks).select_related(
+        "trek", "start_place", "end_place", "highest_place"
+    )
+
+
+def warn_about_elevations(request, stages):
+    for warning in elevation_warnings(stages):
+        messages.warning(request, warning)
 
 
 class ItineraryStageInline(TranslationStackedInline):
@@ -144,6 +194,7 @@ class TrekAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
                     "best_season",
                     ("group_size_min", "group_size_max"),
                     ("price_from", "currency", "deposit_percent"),
+                    "price_tiers",
                     "advertised_distance_km",
                     "styles",
                 ]
@@ -151,12 +202,20 @@ class TrekAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
         ),
         (_("Text"), {"fields": ["description", "route_description", "highlights"]}),
         (_("Included"), {"fields": ["includes", "excludes"]}),
+        (
+            _("Responsible travel"),
+            {"fields": [("porter_load_kg", "horse_load_kg"), "community_visits", "waste"]},
+        ),
         (_("Alternatives"), {"fields": ["alternatives"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_stages()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_about_elevations(request, _stages_of([form.instance]))
 
     @admin.display(description=_("walking distance (from stages)"))
     def walking_distance(self, trek):
@@ -212,6 +271,28 @@ class PlaceAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     search_fields = ["name_en", "name_es", "note_en", "note_es"]
     ordering = ["name"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not (change and "altitude_m" in form.changed_data):
+            return
+        used = Q(start_place=obj) | Q(end_place=obj) | Q(highest_place=obj)
+        treks = list(Trek.objects.filter(stages__in=ItineraryStage.objects.filter(used)).distinct())
+        if treks:
+            # A place is shared: the edit moves every trek that passes it, not only the one
+            # the editor had in mind.
+            names = ", ".join(trek.name for trek in treks)
+            messages.warning(
+                request,
+                ngettext(
+                    "%(place)s is on %(count)d trek: %(names)s. Its new altitude shows there.",
+                    "%(place)s is on %(count)d treks: %(names)s. Its new altitude shows on all "
+                    "of them.",
+                    len(treks),
+                )
+                % {"place": obj.name, "count": len(treks), "names": names},
+            )
+            warn_about_elevations(request, _stages_of(treks))
+
 
 class _CollectionAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     list_display = ["name", "slug", "position", "trek_count", "to_translate"]
@@ -245,6 +326,10 @@ class ItineraryStageAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
     list_select_related = ["trek"]
     search_fields = ["title_en", "title_es", "trek__name_en", "trek__name_es"]
     autocomplete_fields = ["start_place", "end_place", "highest_place"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn_about_elevations(request, [obj])
 
 
 @admin.register(TrekImage)

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from operator_site.languages import fill_missing_slugs
 
+from .prices import lowest_price, parse_tiers, validate_tiers
+
 MAX_ALTITUDE_M = 7000  # above any trek in Peru (Huascarán is 6,768 m); catches typos like 48,000
 # How far a trek's advertised distance may stray from the sum of its walking stages.
 DISTANCE_TOLERANCE = Decimal("0.10")
@@ -236,6 +238,16 @@ class Trek(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("Per person, the lowest price. Leave empty for “on request”."),
     )
+    price_tiers = models.TextField(
+        _("prices by group size"),
+        blank=True,
+        validators=[validate_tiers],
+        help_text=_(
+            "Per person, one group size a line: “1: 950”, “2-3: 780”, “8+: 590”; “private 2-3: "
+            "1200” for a private trip. Only prices the operator quotes. “Price from” becomes the "
+            "lowest. Empty: “Ask for a quote”."
+        ),
+    )
     currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
     )
@@ -263,6 +275,33 @@ class Trek(models.Model):
     )
     includes = models.TextField(_("included"), blank=True, help_text=_("One item per line."))
     excludes = models.TextField(_("not included"), blank=True, help_text=_("One item per line."))
+    # Responsible travel, per trek: shown on its page only where staff filled them in.
+    porter_load_kg = models.PositiveSmallIntegerField(
+        _("porter load (kg)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(60)],
+        help_text=_("The most a porter carries, own gear included. Empty: not shown."),
+    )
+    horse_load_kg = models.PositiveSmallIntegerField(
+        _("horse load (kg)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(150)],
+        help_text=_("The most a horse or mule carries. Empty: not shown."),
+    )
+    community_visits = models.CharField(
+        _("community visits"),
+        max_length=300,
+        blank=True,
+        help_text=_("Which villages are visited and how they are paid. Empty: not shown."),
+    )
+    waste = models.CharField(
+        _("waste"),
+        max_length=300,
+        blank=True,
+        help_text=_("What happens to rubbish and toilets on the trail. Empty: not shown."),
+    )
     alternatives = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -330,10 +369,16 @@ class Trek(models.Model):
 
     def save(self, *args, **kwargs):
         fill_missing_slugs(self)
+        if self.price_tiers.strip():
+            self.price_from = lowest_price(self.price_tiers)  # "from" is the lowest tier
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("treks:detail", kwargs={"slug": self.slug})
+
+    @property
+    def tier_list(self):
+        return parse_tiers(self.price_tiers)
 
     @property
     def facts(self):

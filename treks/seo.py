@@ -56,13 +56,46 @@ def trek_json_ld(trek, stages, facts):
             "bestRating": 5,
             "worstRating": 1,
         }
-    if facts.days:
-        data["duration"] = f"P{facts.days}D"
-    if trek.price_from is not None:
-        data["offers"] = {
+    # No `duration`: schema.org's TouristTrip has none (validators flag it); the itinerary and
+    # the page say how many days. An Offer per quoted tier, or for the "from" price alone; none
+    # where the operator published no price.
+    offers = [
+        {
             "@type": "Offer",
-            "price": str(trek.price_from),
+            "price": str(tier.price),
             "priceCurrency": trek.currency,
+            "eligibleQuantity": {
+                "@type": "QuantitativeValue",
+                "minValue": tier.min_people,
+                **({"maxValue": tier.max_people} if tier.max_people else {}),
+                "unitText": "person",
+            },
             "url": url,
         }
+        for tier in trek.tier_list
+    ]
+    if not offers and trek.price_from is not None:
+        offers = [
+            {
+                "@type": "Offer",
+                "price": str(trek.price_from),
+                "priceCurrency": trek.currency,
+                "url": url,
+            }
+        ]
+    if offers:
+        data["offers"] = offers
     return data
+
+
+def operator_json_ld():
+    """The operator as schema.org TravelAgency for the home page: only what settings say (no
+    street address is published yet: the city and country alone)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "TravelAgency",
+        "name": settings.OPERATOR["name"],
+        "url": settings.SITE_URL + "/",
+        "telephone": settings.OPERATOR["phone"],
+        "address": {"@type": "PostalAddress", "addressLocality": "Cusco", "addressCountry": "PE"},
+    }

@@ -44,6 +44,8 @@ class TrekTranslation(TranslationOptions):
         "highlights",
         "includes",
         "excludes",
+        "community_visits",
+        "waste",
     )
     # Slugs are unique per language: an empty one is NULL until fill_missing_slugs() fills it.
     empty_values = {"slug": None}

@@ -22,10 +22,17 @@ from operator_site import pagecache
 from operator_site.models import ContentPage
 from operator_site.views import breadcrumbs
 
-from .charts import elevation_profile, route_sketch
+from .charts import (
+    PROFILE_NARROW,
+    SKETCH_NARROW,
+    altitude_range,
+    elevation_profile,
+    profile_points,
+    route_sketch,
+)
 from .forms import TrekFilterForm
 from .models import Departure, Destination, ItineraryStage, TravelStyle, Trek, TrekSummary
-from .seo import trek_json_ld
+from .seo import operator_json_ld, trek_json_ld
 
 CATALOGUE_PAGE_SIZE = 12
 # The trek page lists (and its request form offers) this many departures, the next ones: one
@@ -47,13 +54,18 @@ def card_treks(treks):
 
 
 def with_card_data(treks):
-    """Attach each card's facts, cover photo and profile thumbnail (from prefetched rows)."""
+    """Attach each card's facts, cover photo and profile thumbnail (from prefetched rows).
+
+    The thumbnails of one listing share one altitude scale, so that a low trek looks low beside
+    a high one instead of each filling its own card."""
     treks = list(treks)
+    points = [p for trek in treks for p in profile_points(trek.stages.all())]
+    altitudes = altitude_range(points) if points else None
     for trek in treks:
         stages = list(trek.stages.all())
         trek.card_facts = trek.facts
         trek.cover = next(iter(trek.images.all()), None)
-        trek.thumb = None if trek.cover else elevation_profile(stages)
+        trek.thumb = None if trek.cover else elevation_profile(stages, altitudes=altitudes)
         if trek.thumb:
             p = trek.thumb  # the plot area only: no axes or labels at thumbnail size
             trek.thumb_viewbox = (
@@ -163,7 +175,13 @@ class TrekDetailView(DetailView):
                 # Only what the comparison table and the links show.
                 queryset=with_summary(
                     Trek.objects.published().only(
-                        "name", "slug", "permits_required", "crowds", "popularity"
+                        "name",
+                        "slug",
+                        "permits_required",
+                        "crowds",
+                        "popularity",
+                        "price_from",
+                        "currency",
                     )
                 ),
             ),
@@ -174,14 +192,18 @@ class TrekDetailView(DetailView):
         for departure in departures:
             departure.last_day = departure.end_date(facts.days)
         chosen = getattr(self, "chosen_departure", None)
+        days = _group_by_day(stages)
         alternatives = list(trek.alternatives.all())
         photos = list(trek.images.all())
         context.update(
             stages=stages,
-            days=_group_by_day(stages),
+            days=days,
             facts=facts,
+            altitude=altitude_guidance(days, facts),
             profile=elevation_profile(stages),
+            profile_narrow=elevation_profile(stages, **PROFILE_NARROW),
             sketch=route_sketch(stages),
+            sketch_narrow=route_sketch(stages, **SKETCH_NARROW),
             comparison=[(trek, facts)]
             + [(alt, TrekSummary.from_annotations(alt)) for alt in alternatives],
             alternatives=alternatives,
@@ -191,11 +213,42 @@ class TrekDetailView(DetailView):
             faqs=list(trek.faqs.all()),
             departures=departures,
             chosen_departure=next((d for d in departures if d.pk == chosen), None),
+            # The hero's line: the first date a traveller can still join.
+            next_departure=next(
+                (d for d in departures if d.seats_left and d.status != Departure.Status.CANCELLED),
+                None,
+            ),
             breadcrumbs=breadcrumbs(
                 (_("Treks"), reverse("treks:list")), (trek.name, trek.get_absolute_url())
             ),
         )
         return context
+
+
+HIGH_ALTITUDE_M = 3500  # where altitude sickness becomes common: the box shows from here
+BEFORE_YOU_GO_SLUG = "before-you-go"
+
+
+def altitude_guidance(days, facts):
+    """The altitude box's figures, all from the stages: highest point, nights spent at or above
+    3,500 m, and the day that climbs most. None for a trek that stays lower."""
+    if not facts.max_altitude_m or facts.max_altitude_m < HIGH_ALTITUDE_M:
+        return None
+    nights_high = sum(
+        1
+        for day in days
+        if day["overnight"] and day["overnight"].end_place.altitude_m >= HIGH_ALTITUDE_M
+    )
+    steepest = max(days, key=lambda day: day["ascent_m"])
+    return {
+        "top_m": facts.max_altitude_m,
+        "top_place": facts.highest_place,
+        "nights_high": nights_high,
+        "threshold_m": HIGH_ALTITUDE_M,
+        "steepest_day": steepest["number"],
+        "steepest_ascent_m": steepest["ascent_m"],
+        "before_you_go_key": BEFORE_YOU_GO_SLUG,  # the menu's entry for it (no query)
+    }
 
 
 def _group_by_day(stages):
@@ -383,5 +436,6 @@ class HomeView(TemplateView):
             # Found by its English slug: `slug` reads the active language's.
             why_us=next((p for p in pages if p.slug_en == WHY_US_SLUG), None),
             pages=[p for p in pages if p.slug_en != WHY_US_SLUG],
+            json_ld=operator_json_ld(),
         )
         return context
