@@ -52,6 +52,7 @@ EXPECTED = {
     },
     "Content": {
         "operator_site.contentpage": EVERYTHING,
+        "operator_site.toconfirm": EVERYTHING,
         "blog.post": EVERYTHING,
         "reviews.review": EVERYTHING,
         "treks.departure": "v",
@@ -98,9 +99,11 @@ NEEDS = {
 def objects(django_user_model):
     """One row of every model admin shows, so that every object URL has an object."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.contenttypes.models import ContentType
 
     from bookings.models import BookingLink, TravellerDataAccess
     from desk.models import ReplyTemplate
+    from operator_site.models import ToConfirm
     from reviews.models import ReviewRequest
     from treks.models import TrekFAQ
 
@@ -113,6 +116,12 @@ def objects(django_user_model):
     make_inquiry(trek=trek)
     ReplyTemplate.objects.create(name="Dates", subject="s", body="b")
     make_post(treks=[trek])
+    ToConfirm.objects.create(
+        content_type=ContentType.objects.get_for_model(trek),
+        object_id=trek.pk,
+        field="group_size_max",
+        claim="1-12",
+    )
     make_review(trek)
     booking = make_booking(make_departure(trek))
     booking.traveller_rows.update(full_name="Ana Quispe")

@@ -8,7 +8,8 @@ def apply_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """The roles again, now that departures, bookings, the blog and reviews exist (desk/0003
+    """The roles again, now that departures, bookings, the blog, reviews and
+    the facts to confirm exist (desk/0003
     ran before their tables did)."""
 
     dependencies = [
@@ -17,6 +18,7 @@ class Migration(migrations.Migration):
         ("blog", "0001_post"),
         ("reviews", "0002_reviewrequest"),
         ("treks", "0005_trek_deposit_percent"),
+        ("operator_site", "0006_facts_to_confirm"),
     ]
 
     operations = [migrations.RunPython(apply_roles, migrations.RunPython.noop)]
