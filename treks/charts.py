@@ -5,6 +5,7 @@ JavaScript, no map tiles and no third-party request, and the same figures can be
 accessible table beside the drawing.
 """
 
+import functools
 import itertools
 import math
 import random
@@ -314,6 +315,21 @@ def _segment_hits_box(a, b, box, pad=3.0):
     return True
 
 
+def _lines_through(box, lines, pad=3.0):
+    """How many of `lines` pass through `box` grown by `pad`. A line whose own bounding box
+    misses the grown box is skipped before the clipping test: most lines are far from most
+    spots, and this check runs for every spot tried for every label."""
+    left, top, right, bottom = box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
+    count = 0
+    for a, b in lines:
+        if (a[0] < left and b[0] < left) or (a[0] > right and b[0] > right):
+            continue
+        if (a[1] < top and b[1] < top) or (a[1] > bottom and b[1] > bottom):
+            continue
+        count += _segment_hits_box(a, b, box, pad)
+    return count
+
+
 def _segments_cross(a, b, c, d):
     """Whether segments a-b and c-d cross, not counting a shared end (a leg leaving the dot)."""
     if min(math.dist(p, q) for p in (a, b) for q in (c, d)) < 0.5:
@@ -365,6 +381,11 @@ def _leader_end(x, y, box):
     return (min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
 
 
+# The layout is a pure function of the drawing's geometry, and its search is the dearest part
+# of building a trek page (about 60 ms a sketch in one process): kept for the geometries a
+# worker has drawn. The same in every worker and after a restart (fixed seeds), so nothing can
+# go stale: an edited place moves a dot, and a moved dot is another key.
+@functools.lru_cache(maxsize=128)
 def _place_labels(dots, segments, *, width, height, two_line, reserved=()):
     """Put each label beside its dot where it covers the least of what is already drawn.
 
@@ -414,7 +435,7 @@ def _place_in_order(dots, order, segments, width, height, two_line, reserved):
             cost += OUTSIDE_COST * _outside_area(box, width, height)
             # The costlier checks only while this spot can still beat the best one so far.
             if best is None or cost < best[0][0]:
-                cost += CROSSING_COST * sum(_segment_hits_box(a, b, box) for a, b in lines)
+                cost += CROSSING_COST * _lines_through(box, lines)
             if leader and (best is None or cost < best[0][0]):
                 end = _leader_end(x, y, box)
                 own_dot = taken[index]  # the leader starts there
@@ -437,7 +458,7 @@ def _place_in_order(dots, order, segments, width, height, two_line, reserved):
         if leader:
             lines.append(((x, y), end))
         placed[index] = SketchPlace(name, altitude, x, y, lx, ly, anchor, leader, *end)
-    return total, [placed[i] for i in range(len(dots))]
+    return total, tuple(placed[i] for i in range(len(dots)))
 
 
 @dataclass(frozen=True)
@@ -515,15 +536,15 @@ def route_sketch(
         (8, height - 40, 16 + scale * scale_km + 8, height - 12),
     ]
     places = _place_labels(
-        [(place.name, place.altitude_m, *to_frame(place.pk)) for place in chain],
-        segments,
+        tuple((place.name, place.altitude_m, *to_frame(place.pk)) for place in chain),
+        tuple(segments),
         width=width,
         height=height,
         two_line=two_line,
-        reserved=reserved,
+        reserved=tuple(reserved),
     )
     return RouteSketch(
-        places=places,
+        places=list(places),
         legs=legs,
         width=width,
         height=height,
