@@ -63,6 +63,20 @@ class PostSitemap(LanguagesSitemap):
         return post.updated_at
 
 
+class TrekReviewsSitemap(LanguagesSitemap):
+    """A trek's reviews page, once it has a published review (without one it says nothing)."""
+
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        published = Trek.objects.published().filter(reviews__is_published=True)
+        return published.distinct().order_by("popularity", "pk")
+
+    def location(self, trek):
+        return reverse("reviews:trek", kwargs={"slug": trek.slug})
+
+
 class StaticViewSitemap(LanguagesSitemap):
     priority = 0.6
 
@@ -80,4 +94,5 @@ SITEMAPS = {
     "styles": TravelStyleSitemap,
     "content": ContentPageSitemap,
     "posts": PostSitemap,
+    "reviews": TrekReviewsSitemap,
 }

@@ -232,3 +232,17 @@ def test_spanish_pages_count_reviews_and_guides_in_spanish(client):
     assert "4,3 de 5" in trek_page
     assert "2 guías sobre esta caminata" in trek_page
     assert "3 opiniones" in client.get(reviews_url).text
+
+
+def test_sitemap_lists_the_reviews_page_of_a_reviewed_trek_only(client):
+    reviewed = make_walk(make_trek(slug="lares-trek", slug_es="caminata-lares"), 3)
+    unreviewed = make_walk(make_trek(slug="quiet-trek"), 3)
+    make_review(reviewed)
+    make_review(unreviewed, is_published=False)
+
+    xml = client.get(reverse("sitemap")).text
+
+    assert reverse("reviews:trek", kwargs={"slug": "lares-trek"}) in xml
+    with translation.override("es"):
+        assert reverse("reviews:trek", kwargs={"slug": "caminata-lares"}) in xml
+    assert xml.count(reverse("reviews:trek", kwargs={"slug": "quiet-trek"})) == 0
