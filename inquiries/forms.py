@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from treks.models import Departure
+from treks.models import Departure, Trek
 
 from . import tokens
 from .models import MAX_GROUP_SIZE, TRAVELLER_FIELDS, Inquiry
@@ -105,6 +105,7 @@ class InquiryForm(forms.ModelForm):
     def __init__(self, *args, trek=None, departures=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.trek = trek
+        self.trek_choices = []
         self.max_people, self.today, self.latest_date = self.limits(trek)
         # The trek page passes the departures it lists (no query of its own); a POST loads them.
         if departures is None:
@@ -112,6 +113,23 @@ class InquiryForm(forms.ModelForm):
         self.departures = departures
         if trek is None:
             del self.fields["departure"]
+            # The contact page asks which trek, if any: staff then answer about that trek.
+            # One query when the page is built (the page cache keeps it: Trek is watched);
+            # choices from a list, so that the tag can key the rendered fields on them.
+            self.trek_choices = list(Trek.objects.published())
+            self.fields["trek"] = forms.TypedChoiceField(
+                label=_("Trek"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[
+                    ("", _("No trek in particular")),
+                    *((t.pk, t.name) for t in self.trek_choices),
+                ],
+                error_messages={
+                    "invalid_choice": _("Choose one of the treks in the list, or none.")
+                },
+            )
         else:
             # Choices from the list, not a queryset: rendering the form costs no query.
             self.fields["departure"] = forms.TypedChoiceField(
@@ -165,6 +183,7 @@ class InquiryForm(forms.ModelForm):
         helper.disable_csrf = True  # the template writes {% csrf_token %} inside its <form>
         helper.layout = Layout(
             *(["departure"] if "departure" in self.fields else []),
+            *(["trek"] if "trek" in self.fields else []),
             Row(
                 Column(Field("travel_date"), css_class="col-sm-6 col-lg-12"),
                 Column(Field("group_size"), css_class="col-sm-6 col-lg-12"),
@@ -199,6 +218,10 @@ class InquiryForm(forms.ModelForm):
             "n": departure.seats_left
         }
         return f"{day} · {left}"
+
+    def clean_trek(self):
+        pk = self.cleaned_data.get("trek")
+        return next((t for t in self.trek_choices if t.pk == pk), None)
 
     def clean_departure(self):
         pk = self.cleaned_data.get("departure")
