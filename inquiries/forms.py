@@ -97,10 +97,10 @@ class InquiryForm(forms.ModelForm):
 
     @staticmethod
     def limits(trek):
-        """(largest group, today, latest date of travel) of a form about `trek` (or none)."""
+        """(most people one request may be for, today, latest date of travel). The trek's own
+        largest group is no limit: more is a large-group request (Inquiry.is_large_group)."""
         today = timezone.localdate()  # Cusco's today (TIME_ZONE is America/Lima)
-        max_people = trek.group_size_max if trek else MAX_GROUP_SIZE
-        return max_people, today, _years_later(today, MAX_YEARS_AHEAD)
+        return MAX_GROUP_SIZE, today, _years_later(today, MAX_YEARS_AHEAD)
 
     def __init__(self, *args, trek=None, departures=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,12 +156,24 @@ class InquiryForm(forms.ModelForm):
             MinValueValidator(1, message=_("A group is at least 1 person.")),
             MaxValueValidator(
                 self.max_people,
-                message=_("Up to %(max)d people in one group; for more, write to us.")
+                message=_(
+                    "Up to %(max)d people in one request; for a larger party, please call or "
+                    "write to us."
+                )
                 % {"max": self.max_people},
             ),
         ]
         people.widget.attrs.update(min=1, max=self.max_people, inputmode="numeric")
-        people.help_text = _("Up to %(max)d in one group.") % {"max": self.max_people}
+        if trek is not None:
+            people.help_text = _(
+                "Up to %(max)d in one group; a larger group is welcome too: we plan it with "
+                "you as a large-group request."
+            ) % {"max": trek.group_size_max}
+        else:
+            people.help_text = _(
+                "A group larger than the trek's own groups is welcome: we plan it with you as "
+                "a large-group request."
+            )
         self.fields["lead_source"].choices = [("", _("Choose one")), *Inquiry.LeadSource.choices]
         self.fields["name"].widget.attrs.update(autocomplete="name")
         self.fields["email"].widget.attrs.update(autocomplete="email")
