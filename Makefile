@@ -9,7 +9,7 @@ PORT ?= 8000
 RELEASE ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 export DATA_DIR PORT RELEASE
 
-.PHONY: proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages
+.PHONY: proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages social-card
 
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -94,6 +94,11 @@ MAKEMESSAGES_ARGS = -l es --add-location=file --no-obsolete --ignore=.venv --ign
 messages: install
 	$(TEST_ENV) $(BIN)/python manage.py makemessages $(MAKEMESSAGES_ARGS)
 	$(BIN)/python tools/i18n/messages.py compile
+
+# Redraw static/img/og-card.png, the default og:image (after the operator's name or phone
+# changes); commit the result.
+social-card: install
+	DJANGO_SECRET_KEY=social-card-only DATA_DIR=$(DATA_DIR) $(BIN)/python manage.py make_social_card
 
 # Re-export the demo content after editing it in admin (see README, "Fixtures").
 fixtures-export: install

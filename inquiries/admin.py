@@ -71,6 +71,22 @@ def _csv_safe(value, *, column=None):
     return text
 
 
+class LargeGroupFilter(admin.SimpleListFilter):
+    """Requests for more people than their trek's largest group: planned apart (several groups,
+    more guides), so sales find them in one click."""
+
+    title = _("large group")
+    parameter_name = "large_group"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Larger than the trek's largest group"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.large_groups()
+        return queryset
+
+
 class SpamFilter(admin.SimpleListFilter):
     """Suspected spam is kept (people trip the bot checks too) but left out of the list unless
     this filter asks for it."""
@@ -163,6 +179,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "status",
         ("trek", admin.RelatedOnlyFieldListFilter),
         TravelMonthFilter,
+        LargeGroupFilter,
         "lead_source",
         ("owner", admin.RelatedOnlyFieldListFilter),
         NotificationFilter,

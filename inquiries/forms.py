@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from treks.models import Departure
+from treks.models import Departure, Trek
 
 from . import tokens
 from .models import MAX_GROUP_SIZE, TRAVELLER_FIELDS, Inquiry
@@ -97,14 +97,15 @@ class InquiryForm(forms.ModelForm):
 
     @staticmethod
     def limits(trek):
-        """(largest group, today, latest date of travel) of a form about `trek` (or none)."""
+        """(most people one request may be for, today, latest date of travel). The trek's own
+        largest group is no limit: more is a large-group request (Inquiry.is_large_group)."""
         today = timezone.localdate()  # Cusco's today (TIME_ZONE is America/Lima)
-        max_people = trek.group_size_max if trek else MAX_GROUP_SIZE
-        return max_people, today, _years_later(today, MAX_YEARS_AHEAD)
+        return MAX_GROUP_SIZE, today, _years_later(today, MAX_YEARS_AHEAD)
 
     def __init__(self, *args, trek=None, departures=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.trek = trek
+        self.trek_choices = []
         self.max_people, self.today, self.latest_date = self.limits(trek)
         # The trek page passes the departures it lists (no query of its own); a POST loads them.
         if departures is None:
@@ -112,6 +113,23 @@ class InquiryForm(forms.ModelForm):
         self.departures = departures
         if trek is None:
             del self.fields["departure"]
+            # The contact page asks which trek, if any: staff then answer about that trek.
+            # One query when the page is built (the page cache keeps it: Trek is watched);
+            # choices from a list, so that the tag can key the rendered fields on them.
+            self.trek_choices = list(Trek.objects.published())
+            self.fields["trek"] = forms.TypedChoiceField(
+                label=_("Trek"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[
+                    ("", _("No trek in particular")),
+                    *((t.pk, t.name) for t in self.trek_choices),
+                ],
+                error_messages={
+                    "invalid_choice": _("Choose one of the treks in the list, or none.")
+                },
+            )
         else:
             # Choices from the list, not a queryset: rendering the form costs no query.
             self.fields["departure"] = forms.TypedChoiceField(
@@ -138,12 +156,24 @@ class InquiryForm(forms.ModelForm):
             MinValueValidator(1, message=_("A group is at least 1 person.")),
             MaxValueValidator(
                 self.max_people,
-                message=_("Up to %(max)d people in one group; for more, write to us.")
+                message=_(
+                    "Up to %(max)d people in one request; for a larger party, please call or "
+                    "write to us."
+                )
                 % {"max": self.max_people},
             ),
         ]
         people.widget.attrs.update(min=1, max=self.max_people, inputmode="numeric")
-        people.help_text = _("Up to %(max)d in one group.") % {"max": self.max_people}
+        if trek is not None:
+            people.help_text = _(
+                "Up to %(max)d in one group; a larger group is welcome too: we plan it with "
+                "you as a large-group request."
+            ) % {"max": trek.group_size_max}
+        else:
+            people.help_text = _(
+                "A group larger than the trek's own groups is welcome: we plan it with you as "
+                "a large-group request."
+            )
         self.fields["lead_source"].choices = [("", _("Choose one")), *Inquiry.LeadSource.choices]
         self.fields["name"].widget.attrs.update(autocomplete="name")
         self.fields["email"].widget.attrs.update(autocomplete="email")
@@ -165,6 +195,7 @@ class InquiryForm(forms.ModelForm):
         helper.disable_csrf = True  # the template writes {% csrf_token %} inside its <form>
         helper.layout = Layout(
             *(["departure"] if "departure" in self.fields else []),
+            *(["trek"] if "trek" in self.fields else []),
             Row(
                 Column(Field("travel_date"), css_class="col-sm-6 col-lg-12"),
                 Column(Field("group_size"), css_class="col-sm-6 col-lg-12"),
@@ -199,6 +230,10 @@ class InquiryForm(forms.ModelForm):
             "n": departure.seats_left
         }
         return f"{day} · {left}"
+
+    def clean_trek(self):
+        pk = self.cleaned_data.get("trek")
+        return next((t for t in self.trek_choices if t.pk == pk), None)
 
     def clean_departure(self):
         pk = self.cleaned_data.get("departure")

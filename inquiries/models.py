@@ -15,14 +15,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# Without a trek (the general contact form) a request may be for at most this many people.
-MAX_GROUP_SIZE = 30
+# The most people one request may be for, with or without a trek. A group larger than a trek's
+# own largest group is welcome as a large-group request (Inquiry.is_large_group); above this
+# bound a number is a typo, and the form asks to call or write instead.
+MAX_GROUP_SIZE = 60
 MESSAGE_MAX_LENGTH = 5000
 USER_AGENT_MAX_LENGTH = 300
 SOURCE_URL_MAX_LENGTH = 500
 
 
 class InquiryQuerySet(models.QuerySet):
+    def large_groups(self):
+        """Requests for more people than their trek's largest group (see is_large_group)."""
+        return self.filter(group_size__gt=models.F("trek__group_size_max"))
+
     def not_spam(self):
         return self.filter(spam_reason="")
 
@@ -217,7 +223,7 @@ class Inquiry(models.Model):
             models.CheckConstraint(
                 condition=Q(group_size__gte=1) & Q(group_size__lte=MAX_GROUP_SIZE),
                 name="inquiries_inquiry_group_size_range",
-                violation_error_message=_("The number of people must be between 1 and 30."),
+                violation_error_message=_("The number of people must be between 1 and 60."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values),
@@ -253,6 +259,12 @@ class Inquiry(models.Model):
     def __str__(self):
         about = self.trek.name if self.trek_id else _("general request")
         return f"{self.name} · {about} · {self.travel_date:%Y-%m-%d}"
+
+    @property
+    def is_large_group(self):
+        """More people than the trek takes in one group: staff plan it as a large group (several
+        groups, guides and a private departure) rather than turn it away."""
+        return self.trek is not None and self.group_size > self.trek.group_size_max
 
     def get_admin_url(self):
         return reverse("admin:inquiries_inquiry_change", args=[self.pk])

@@ -137,7 +137,8 @@ class InquiryCreateView(FormView):
         try:
             inquiry, _created = submit_inquiry(
                 data=form.cleaned_data,
-                trek=self.trek,
+                # The trek page's own trek, or the one chosen on the contact page (or none).
+                trek=self.trek or form.cleaned_data.get("trek"),
                 # A forged or missing token has no key: submit_inquiry makes one.
                 idempotency_key=token[0] if token else None,
                 client_ip=client_ip(self.request),

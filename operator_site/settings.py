@@ -522,6 +522,21 @@ if _whatsapp:
             f"OPERATOR_WHATSAPP must be a phone number such as +51 914 939913; got {_whatsapp!r}"
         )
     OPERATOR["whatsapp"] = _whatsapp
+# The contact page's e-mail, street address and opening hours. The operator's page gives none
+# of them, so the demo shows none: each appears only when set (never an invented address).
+OPERATOR["email"] = env_str("OPERATOR_EMAIL")
+if OPERATOR["email"]:
+    from django.core.validators import validate_email as _validate_email
+
+    try:
+        _validate_email(OPERATOR["email"])
+    except Exception:
+        raise ImproperlyConfigured(
+            f"OPERATOR_EMAIL must be an e-mail address; got {OPERATOR['email']!r}"
+        ) from None
+# One line each, as the operator writes them ("Calle Plateros 123, Cusco"; "Mon-Sat 9:00-19:00").
+OPERATOR["address"] = env_str("OPERATOR_ADDRESS")
+OPERATOR["hours"] = env_str("OPERATOR_HOURS")
 
 # The name authenticator apps show beside a staff account's codes.
 OTP_TOTP_ISSUER = OPERATOR["name"]

@@ -28,7 +28,8 @@ def test_trek_page_shows_the_request_form_with_the_trek_set(client):
     body = client.get(trek.get_absolute_url()).content.decode()
     assert f'action="{_url(trek)}#request-information"' in body
     assert 'name="travel_date"' in body
-    assert 'max="8"' in body  # the trek's largest group
+    assert 'max="60"' in body  # the hard bound; the trek's largest group is in the help
+    assert "Up to 8 in one group; a larger group is welcome too" in body
     assert "How did you hear about us?" in body
     assert 'name="csrfmiddlewaretoken"' in body
 
@@ -69,7 +70,7 @@ def test_contact_page_renders_the_form(client):
     assert response.status_code == 200
     body = response.content.decode()
     assert f'action="{_url()}#request-information"' in body
-    assert 'max="30"' in body
+    assert 'max="60"' in body
 
 
 def test_get_on_trek_request_url_goes_to_the_trek_page_form(client):
@@ -118,7 +119,8 @@ BAD_INPUT = [
     ("group_size", "0", "at least 1 person"),
     ("group_size", "-1", "at least 1 person"),
     ("group_size", "-2", "at least 1 person"),
-    ("group_size", "13", "Up to 12 people"),  # the trek's group_size_max
+    ("group_size", "61", "Up to 60 people in one request"),  # the hard bound, not the trek's 12
+    ("group_size", "1000", "Up to 60 people in one request"),
     ("group_size", "two", "Enter a whole number"),
     ("group_size", "", "This field is required"),
     ("email", "ana@", "Enter a valid email address"),
@@ -173,11 +175,11 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_stored(client, field
     assert 'aria-invalid="true"' in body
 
 
-def test_more_than_30_people_is_refused_without_a_trek(client):
-    response = client.post(_url(), inquiry_post_data(group_size="31"))
+def test_more_than_60_people_is_refused_without_a_trek(client):
+    response = client.post(_url(), inquiry_post_data(group_size="61"))
     assert response.status_code == 200
     assert response.context["inquiry_form"].errors["group_size"] == [
-        "Up to 30 people in one group; for more, write to us."
+        "Up to 60 people in one request; for a larger party, please call or write to us."
     ]
     assert Inquiry.objects.count() == 0
 
@@ -224,7 +226,7 @@ def test_invalid_form_on_trek_page_keeps_what_was_typed(client):
     assert 'value="Chile"' in body
     assert 'value="99"' in body
     assert "Please check the field marked below" in body
-    assert "Up to 10 people in one group" in body
+    assert "Up to 60 people in one request" in body
 
 
 def test_post_without_csrf_token_is_a_403_in_the_site_style(client):
@@ -251,7 +253,7 @@ def test_request_form_adds_no_query_to_the_trek_page(rf):
     template = Template("{% load inquiry_tags %}{% inquiry_form trek %}")
     with CaptureQueriesContext(connection) as queries:
         html = template.render(Context({"trek": trek, "request": request}))
-    assert 'name="form_token"' in html and 'max="9"' in html
+    assert 'name="form_token"' in html and "Up to 9 in one group;" in html
     assert len(queries) == 0, [q["sql"] for q in queries]
 
 
@@ -267,7 +269,7 @@ def test_each_visitor_of_a_stored_page_gets_a_form_token_of_their_own(client):
     masked = [page.replace(token, "") for page, token in zip(pages, tokens, strict=True)]
     strip_csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert strip_csrf.sub("", masked[0]) == strip_csrf.sub("", masked[1])
-    assert 'max="9"' in pages[0]
+    assert "Up to 9 in one group;" in pages[0]
 
 
 def test_trek_page_with_the_form_keeps_its_query_count(client):
@@ -467,6 +469,5 @@ def test_the_fresh_forms_fields_are_shared_only_between_forms_that_are_alike(cli
     small, large = make_trek(group_size_max=4), make_trek(group_size_max=9)
     for trek, other in ((small, large), (large, small), (small, large)):
         html = client.get(trek.get_absolute_url()).content.decode()
-        assert f'max="{trek.group_size_max}"' in html
-        assert f'max="{other.group_size_max}"' not in html
-        assert f"Up to {trek.group_size_max} in one group." in html
+        assert f"Up to {trek.group_size_max} in one group;" in html
+        assert f"Up to {other.group_size_max} in one group;" not in html

@@ -240,7 +240,7 @@ def test_the_form_sent_from_the_spanish_page_with_errors_answers_in_spanish(clie
     for message in (
         "Revise los 4 campos marcados abajo; todavía no se envió nada.",
         "La fecha de viaje no puede estar en el pasado.",
-        "Hasta 12 personas en un grupo; si son más, escríbanos.",
+        "Hasta 60 personas por solicitud; para un grupo mayor, llámenos o escríbanos.",
         "Introduzca una dirección de correo electrónico válida.",
         "Use solo dígitos, espacios y + ( ) -, con el código de país.",
     ):

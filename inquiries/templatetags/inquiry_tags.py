@@ -36,6 +36,8 @@ def inquiry_form(context, trek=None):
             # through dozens of templates, a fifth of building a trek page. The departures
             # offered and their seats are part of it: a booking changes the choices' labels.
             offered = ",".join(f"{d.pk}-{d.seats_left}" for d in form.departures)
+            # The contact form's trek list: a trek published, renamed or withdrawn changes it.
+            offered += ";" + ",".join(f"{t.pk}-{t.name}" for t in form.trek_choices)
             fields_key = (get_language(), trek.pk if trek else 0, form.max_people, form.today)
             fields_key = ":".join(
                 map(str, (*fields_key, offered, chosen.pk if chosen else "", marker))
