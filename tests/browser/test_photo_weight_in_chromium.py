@@ -4,35 +4,18 @@ scrolls stays within 300 KB. Bytes are counted by Chromium (Resource Timing `tra
 document and of every resource it loads); `make audit` checks the same page's Lighthouse scores.
 """
 
-import io
-import random
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from PIL import Image
 
+from tools.measure.photos import COUNT as PHOTOS
+from tools.measure.photos import camera_jpeg
 from treks.models import Trek, TrekImage
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-PHOTOS = 8
 FIRST_VIEW_BUDGET = 300 * 1024
-
-
-def camera_jpeg(seed):
-    """A 4000×3000 JPEG that weighs what a camera's does (a few MB): smooth colour areas with
-    sensor grain, not a flat colour that would compress to nothing."""
-    rng = random.Random(seed)
-    small = Image.new("RGB", (40, 30))
-    small.putdata([tuple(rng.randrange(256) for _ in range(3)) for _ in range(40 * 30)])
-    image = small.resize((4000, 3000), Image.Resampling.BICUBIC)
-    grain = Image.effect_noise((4000, 3000), 40).convert("RGB")
-    image = Image.blend(image, grain, 0.12)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
 
 
 @pytest.fixture
