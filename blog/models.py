@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from operator_site.languages import fill_missing_slugs
+from treks.images import Picture
 from treks.models import Trek
 
 from .text import render_markdown
@@ -132,51 +133,12 @@ class Post(models.Model):
     @property
     def cover_photo(self):
         """The cover as treks/_picture.html reads a photo, or None."""
-        return CoverPhoto(self) if self.cover else None
-
-
-class CoverPhoto:
-    """A post's cover seen as a trek photo (srcsets and fallback), for treks/_picture.html."""
-
-    def __init__(self, post):
-        self.post = post
-        self.alt_text = post.cover_alt
-
-    def _files(self, content_type):
-        files = self.post.cover_renditions.get("files", [])
-        return sorted((f for f in files if f["type"] == content_type), key=lambda f: f["width"])
-
-    def _srcset(self, content_type):
-        storage = self.post.cover.storage
-        return ", ".join(
-            f"{storage.url(f['name'])} {f['width']}w" for f in self._files(content_type)
+        if not self.cover:
+            return None
+        return Picture(
+            self.cover,
+            self.cover_renditions,
+            width=self.cover_width,
+            height=self.cover_height,
+            alt_text=self.cover_alt,
         )
-
-    @property
-    def webp_srcset(self):
-        return self._srcset("image/webp")
-
-    @property
-    def jpeg_srcset(self):
-        return self._srcset("image/jpeg")
-
-    @property
-    def fallback(self):
-        files = self._files("image/jpeg")
-        if not files:
-            cover = self.post.cover
-            return {
-                "url": cover.url,
-                "width": self.post.cover_width,
-                "height": self.post.cover_height,
-            }
-        best = ([f for f in files if f["width"] <= 960][-1:] or files[:1])[0]
-        return {
-            "url": self.post.cover.storage.url(best["name"]),
-            "width": best["width"],
-            "height": best["height"],
-        }
-
-    @property
-    def url(self):
-        return self.fallback["url"]

@@ -123,7 +123,7 @@ class TrekImageForm(forms.ModelForm):
 
 def photo_preview(photo):
     """The smallest rendition, so staff see which photo a row is without opening it."""
-    files = photo._files("image/jpeg") if photo.pk else []
+    files = photo.picture.files("image/jpeg") if photo.pk else []
     if not files:
         return "–"
     return format_html(

@@ -213,3 +213,51 @@ def delete_renditions(renditions, *, storage=None):
     storage = storage or default_storage
     for rendition in renditions or []:
         storage.delete(rendition["name"])
+
+
+class Picture:
+    """A stored photo and its renditions as treks/_picture.html reads them: a srcset per format
+    and the JPEG an old browser loads. `renditions` is the {"files": [...]} that
+    `make_renditions` records (a trek photo's, a blog post's cover)."""
+
+    def __init__(self, file, renditions, *, width, height, alt_text):
+        self.file = file
+        self.renditions = renditions or {}
+        self.width, self.height = width, height
+        self.alt_text = alt_text
+
+    def files(self, content_type):
+        """The renditions of one format, narrowest first."""
+        files = [f for f in self.renditions.get("files", []) if f["type"] == content_type]
+        return sorted(files, key=lambda f: f["width"])
+
+    def _srcset(self, content_type):
+        storage = self.file.storage
+        return ", ".join(
+            f"{storage.url(f['name'])} {f['width']}w" for f in self.files(content_type)
+        )
+
+    @property
+    def webp_srcset(self):
+        return self._srcset("image/webp")
+
+    @property
+    def jpeg_srcset(self):
+        return self._srcset("image/jpeg")
+
+    @property
+    def fallback(self):
+        """The widest JPEG up to 960 px, with its size (the original before renditions exist)."""
+        files = self.files("image/jpeg")
+        if not files:
+            return {"url": self.file.url, "width": self.width, "height": self.height}
+        best = ([f for f in files if f["width"] <= 960][-1:] or files[:1])[0]
+        return {
+            "url": self.file.storage.url(best["name"]),
+            "width": best["width"],
+            "height": best["height"],
+        }
+
+    @property
+    def url(self):
+        return self.fallback["url"]

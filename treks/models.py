@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from operator_site.languages import fill_missing_slugs
 
+from .images import Picture
 from .prices import lowest_price, parse_tiers, validate_tiers
 
 MAX_ALTITUDE_M = 7000  # above any trek in Peru (Huascarán is 6,768 m); catches typos like 48,000
@@ -631,37 +632,20 @@ class TrekImage(models.Model):
             }
             TrekImage.objects.filter(pk=self.pk).update(renditions=self.renditions)
 
-    def _files(self, content_type):
-        files = [f for f in self.renditions.get("files", []) if f["type"] == content_type]
-        return sorted(files, key=lambda f: f["width"])
-
-    def _srcset(self, content_type):
-        storage = self.image.storage
-        return ", ".join(
-            f"{storage.url(f['name'])} {f['width']}w" for f in self._files(content_type)
+    @property
+    def picture(self):
+        return Picture(
+            self.image,
+            self.renditions,
+            width=self.width,
+            height=self.height,
+            alt_text=self.alt_text,
         )
 
-    @property
-    def webp_srcset(self):
-        return self._srcset("image/webp")
-
-    @property
-    def jpeg_srcset(self):
-        return self._srcset("image/jpeg")
-
-    @property
-    def fallback(self):
-        """The JPEG an old browser loads: the widest one up to 960 px, with its size."""
-        files = self._files("image/jpeg")
-        if not files:
-            return {"url": self.image.url, "width": self.width, "height": self.height}
-        chosen = [f for f in files if f["width"] <= 960][-1:] or files[:1]
-        best = chosen[0]
-        return {
-            "url": self.image.storage.url(best["name"]),
-            "width": best["width"],
-            "height": best["height"],
-        }
+    # What treks/_picture.html reads of a photo.
+    webp_srcset = property(lambda self: self.picture.webp_srcset)
+    jpeg_srcset = property(lambda self: self.picture.jpeg_srcset)
+    fallback = property(lambda self: self.picture.fallback)
 
 
 class TrekFAQ(models.Model):
