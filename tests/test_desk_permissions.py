@@ -159,8 +159,12 @@ def _model_urls():
             if not isinstance(pattern, URLPattern) or not pattern.name:
                 continue
             suffix = pattern.name.rsplit("_", 1)[1]
-            # Every argument of a model admin's URLs is the object's id (object_id, id).
-            kwargs = dict.fromkeys(re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern)), first.pk)
+            # An argument is the object's id (object_id, id), or the id of the row it names
+            # through the object (a booking's inquiry_id, departure_id).
+            kwargs = {
+                name: first.pk if name in ("object_id", "id") else getattr(first, name)
+                for name in re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern))
+            }
             yield model._meta.label_lower, suffix, reverse(f"admin:{pattern.name}", kwargs=kwargs)
 
 
