@@ -25,7 +25,7 @@ from desk import services as desk_services
 from desk import views as desk_views
 from desk.forms import InquiryDeskForm
 
-from . import exports, services
+from . import services
 from .models import TRAVELLER_FIELDS, Inquiry
 
 CSV_COLUMNS = [
@@ -404,6 +404,9 @@ class InquiryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export selected as Excel (.xlsx)"), permissions=["view"])
     def export_xlsx(self, request, queryset):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        # Imported here: openpyxl adds megabytes to every worker that never exports.
+        from . import exports
+
         response = HttpResponse(content_type=exports.XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.xlsx"'
         exports.write_xlsx(

@@ -20,6 +20,8 @@ import gzip
 import hashlib
 import logging
 import secrets
+import struct
+import zlib
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -99,8 +101,13 @@ def serve(request, render, *, name, variant="", store=True):
             etag = None
         else:
             # A page with no slot is stored with its gzip: it is the same bytes for everyone.
-            if any(mark.encode() in html for mark in markers.values()):
-                entry = (html, None)
+            # A page with slots keeps what comes before the first one deflated once (_gzip).
+            slots_at = [html.find(mark.encode()) for mark in markers.values()]
+            if any(at >= 0 for at in slots_at):
+                head = html[: min(at for at in slots_at if at >= 0)]
+                deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+                head_z = deflate.compress(head) + deflate.flush(zlib.Z_SYNC_FLUSH)
+                entry = (html, (len(head), head_z, zlib.crc32(head)))
             else:
                 entry = (html, gzip.compress(html, compresslevel=9, mtime=0))
             _safely(cache.set, key, entry, PAGE_TIMEOUT)
@@ -117,7 +124,7 @@ def _filled(request, response, html, gzipped, markers, etag):
             html = html.replace(mark.encode(), escape(_slots[slot](request)).encode())
     patch_vary_headers(response, ("Accept-Encoding",))
     if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
-        response.content = gzipped or _gzip(html)
+        response.content = gzipped if isinstance(gzipped, bytes) else _gzip(html, gzipped)
         response["Content-Encoding"] = "gzip"
         etag = etag and "W/" + etag  # another representation of the same page
     else:
@@ -125,13 +132,19 @@ def _filled(request, response, html, gzipped, markers, etag):
     return _headed(response, etag)
 
 
-def _gzip(body):
-    """gzip at level 1 (3 times as fast as level 6, the body about 15% larger), with a file name
-    of random length in its header, as Django's GZipMiddleware adds against BREACH (the page
-    carries tokens)."""
-    data = gzip.compress(body, compresslevel=1, mtime=0)
+def _gzip(body, head=None):
+    """gzip of a page with tokens. `head` is (length, deflated, CRC-32) of the part before the
+    first slot, deflated once when the page was stored and ending on a byte-aligned flush, so
+    the rest, deflated now at level 1 in a stream of its own, follows it as one valid stream
+    (the tokens share no compression context with the page: nothing for BREACH to probe).
+    A file name of random length in the header, as Django's GZipMiddleware adds against BREACH."""
+    head_length, head_z, crc = head or (0, b"", 0)
+    tail = body[head_length:]
+    deflate = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS)
     name = b"a" * secrets.randbelow(100) + b"\x00"
-    return data[:3] + bytes([data[3] | gzip.FNAME]) + data[4:10] + name + data[10:]
+    header = bytes([0x1F, 0x8B, 8, gzip.FNAME, 0, 0, 0, 0, 0, 255]) + name
+    trailer = struct.pack("<II", zlib.crc32(tail, crc), len(body) & 0xFFFFFFFF)
+    return header + head_z + deflate.compress(tail) + deflate.flush() + trailer
 
 
 def _headed(response, etag):
@@ -162,8 +175,8 @@ def page_key(name, variant=""):
 
 
 def _read(key):
-    """The stored (html, gzip or None), or None. An entry that cannot be read is deleted: it is
-    rebuilt now."""
+    """The stored (html, its gzip or its deflated head), or None. An entry that cannot be read is
+    deleted: it is rebuilt now."""
     try:
         entry = cache.get(key)
     except Exception:
@@ -171,7 +184,12 @@ def _read(key):
         entry = False
     if entry is None:
         return None
-    if type(entry) is tuple and len(entry) == 2 and isinstance(entry[0], bytes):
+    if (
+        type(entry) is tuple
+        and len(entry) == 2
+        and isinstance(entry[0], bytes)
+        and (isinstance(entry[1], bytes) or (type(entry[1]) is tuple and len(entry[1]) == 3))
+    ):
         return entry
     _safely(cache.delete, key)
     return None
