@@ -198,7 +198,7 @@ def test_booking_page_in_spanish_has_spanish_labels(client):
     with translation.override("es"):
         path = _link_path(booking)
     html = client.get(path).content.decode()
-    assert re.search(r"Número de pasaporte", html) and "Guardar los datos del viajero" in html
+    assert re.search(r"Número de pasaporte", html) and "Guardar los datos de los 2 viajeros" in html
 
 
 def _both(first, second):
