@@ -92,6 +92,8 @@ def test_csrf_failure_on_the_booking_page_shows_every_travellers_details(client,
     body = response.content.decode()
     assert "We could not accept this form" in body
     _assert_travellers_shown_back(body)
+    # Back to the page the form was on: its GET sets a fresh CSRF cookie.
+    assert f'<a class="btn btn-primary" href="{path}">Open the form again</a>' in body
     assert "no-store" in response["Cache-Control"] and response["X-Robots-Tag"] == "noindex"
     assert not Traveller.objects.exclude(full_name="").exists()
     assert PASSPORT not in caplog.text and "Ñandú" not in caplog.text
