@@ -112,7 +112,7 @@ class BookingPageView(View):
                 headers={"Retry-After": "300"},
             )
             return _private(response)
-        for form in valid:
+        for form in to_save:
             traveller = form.instance
             if traveller.is_complete:
                 text = _("Traveller %(n)d's details are saved.")
@@ -121,8 +121,24 @@ class BookingPageView(View):
             messages.success(request, text % {"n": traveller.position})
             form.was_complete = traveller.is_complete
         if len(valid) < len(posted):
+            # Shown again with the errors; an untouched traveller as it is saved now (it may
+            # have been filled from another device meanwhile), the others as typed.
+            forms = [
+                self._fresh(form) if form in valid and form not in to_save else form
+                for form in forms
+            ]
             return self.page(request, traveller_forms=forms)
+        if not to_save:
+            messages.info(request, _("Nothing was changed: the details are as they were saved."))
         return redirect(f"{request.path}#travellers")
+
+    @staticmethod
+    def _fresh(form):
+        traveller = form.instance
+        traveller.refresh_from_db()  # validation wrote what was posted into it, in memory
+        fresh = TravellerForm(instance=traveller, prefix=form.prefix)
+        fresh.was_complete = traveller.is_complete
+        return fresh
 
     @staticmethod
     def _untouched(form):

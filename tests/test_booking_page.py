@@ -276,6 +276,28 @@ def test_an_untouched_traveller_does_not_overwrite_what_another_device_saved(cli
     rows = list(booking.traveller_rows.order_by("position"))
     assert rows[0].full_name == "Ana María Quispe Huamán"
     assert rows[1].full_name == "Luis Quispe" and rows[1].passport_number == "CD7654321"
+    # With an error in traveller 1, untouched traveller 2 is shown as saved now, not as the
+    # stale page had it.
+    html = client.post(path, {**_both({**ANA, "passport_number": "12"}, empty), **shown})
+    html = html.content.decode()
+    assert 'value="12"' in html and 'value="Luis Quispe"' in html
+    assert Traveller.objects.get(booking=booking, position=2).full_name == "Luis Quispe"
     # A traveller that was touched is saved, whatever the device.
     client.post(path, {**_both(ANA, {**empty, "full_name": "Luis Q."}), **shown})
     assert Traveller.objects.get(booking=booking, position=2).full_name == "Luis Q."
+
+
+def test_saving_an_unchanged_page_writes_nothing_and_says_so(client):
+    booking = make_booking(travellers=2)
+    path = _link_path(booking)
+    client.post(path, _both(ANA, LUIS))
+    before = list(booking.traveller_rows.values_list("updated_at", flat=True))
+    html = client.get(path).content.decode()
+    posted = {"form": "travellers"}
+    for name, value in re.findall(r'<input[^>]*name="(t\d-[a-z_]+)"[^>]*value="([^"]*)"', html):
+        posted[name] = value
+    posted.update({"t1-nationality": "PE", "t2-nationality": ""})
+    assert "t1-shown" in posted and posted["t1-full_name"] == "Ana María Quispe Huamán"
+    response = client.post(path, posted, follow=True)
+    assert "Nothing was changed: the details are as they were saved." in response.content.decode()
+    assert list(booking.traveller_rows.values_list("updated_at", flat=True)) == before
