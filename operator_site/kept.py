@@ -52,8 +52,10 @@ class KnownForm:
 _KNOWN = {}
 
 
-def register(url_name, forms):
-    _KNOWN[url_name] = forms
+def register(url_name, known_forms):
+    """`known_forms()` -> [KnownForm]: called per refusal, so that headings are translated
+    into the language of that request."""
+    _KNOWN[url_name] = known_forms
 
 
 def _text(value):

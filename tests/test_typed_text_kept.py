@@ -153,6 +153,15 @@ def test_csrf_failure_on_a_form_it_does_not_know_shows_its_fields_but_no_secrets
         assert secret not in kept
 
 
+def test_what_is_shown_back_is_bounded(client):
+    data = {f"field{i}": f"value {i}" for i in range(250)}
+    data["field0"] = "é" * 6000
+    response = Client(enforce_csrf_checks=True).post(reverse("inquiries:thanks"), data)
+    kept = _kept_section(response.content.decode())
+    assert kept.count("<dt>") == 200
+    assert "é" * 5000 in kept and "é" * 5001 not in kept
+
+
 # --- 429 and 503 ---------------------------------------------------------------------------------
 
 
