@@ -5,21 +5,21 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.db import DatabaseError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
-from operator_site import pagecache
+from operator_site import kept, pagecache
 from operator_site.views import breadcrumbs
 from treks.views import TrekDetailView, get_visible_trek_or_404
 
 from . import tokens
 from .client import client_ip, rate_limit_exceeded
 from .forms import MIN_FILL_SECONDS, InquiryForm
-from .models import MESSAGE_MAX_LENGTH, TRAVELLER_FIELDS, Inquiry
+from .models import Inquiry
 from .services import submit_inquiry
 
 logger = logging.getLogger(__name__)
@@ -30,26 +30,9 @@ logger = logging.getLogger(__name__)
 THANKS_COOKIE = "inquiry_thanks"
 
 
-def kept_fields(data):
-    """What a traveller typed, as (label, value) pairs, to show back on a page that refuses
-    the request (429, 503, CSRF failure): refused, but not lost. Only the request form's own
-    fields, so that no other form's data (a staff password) is ever shown back."""
-    fields = InquiryForm.base_fields
-    return [
-        (fields[name].label, data[name][:MESSAGE_MAX_LENGTH])
-        for name in TRAVELLER_FIELDS
-        # A departure is a number in the form: its date is what the traveller typed or chose.
-        if name != "departure" and isinstance(data.get(name), str) and data.get(name, "").strip()
-    ]
-
-
 def _refusal(request, template, status, **headers):
     """A page that refuses the POST and shows back what was typed; never cached anywhere."""
-    response = render(request, template, {"kept": kept_fields(request.POST)}, status=status)
-    for name, value in headers.items():
-        response[name] = value
-    add_never_cache_headers(response)
-    return response
+    return kept.refusal(request, template, status, headers=headers)
 
 
 class InquiryCreateView(FormView):
@@ -215,15 +198,3 @@ class ThanksView(TemplateView):
         response.headers["X-Robots-Tag"] = "noindex"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
-
-
-def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: a refused form in the site's style, saying what to do, with what was
-    typed shown back when the form came from this site (a missing or stale CSRF cookie or
-    token: cookies cleared, a page kept open for days). A POST from another site (Origin or
-    Referer check failed) gets no echo: it must not be able to put its text on our pages."""
-    if reason.startswith("CSRF "):
-        return _refusal(request, "403_csrf.html", 403)
-    response = render(request, "403_csrf.html", {"kept": []}, status=403)
-    add_never_cache_headers(response)
-    return response

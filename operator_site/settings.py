@@ -620,4 +620,4 @@ if not SITE_URL.startswith(("http://", "https://")):
 # so that pages rendered by older code are never served. Empty: the static manifest's hash.
 RELEASE = env_str("RELEASE")
 # A refused POST (no or stale CSRF token) gets a page in the site's style.
-CSRF_FAILURE_VIEW = "inquiries.views.csrf_failure"
+CSRF_FAILURE_VIEW = "operator_site.views.csrf_failure"

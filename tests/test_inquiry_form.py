@@ -415,7 +415,7 @@ def test_csrf_failure_from_another_site_shows_nothing_back(client, settings):
     assert "refund" not in body
 
 
-def test_csrf_failure_never_shows_back_another_forms_fields(client, django_user_model):
+def test_csrf_failure_never_shows_back_a_password(client, django_user_model):
     from django.test import Client
 
     response = Client(enforce_csrf_checks=True).post(

@@ -85,7 +85,6 @@ def test_public_pages_have_nothing_a_strict_csp_would_block(client, trek):
 
 
 def test_error_pages_have_nothing_a_strict_csp_would_block(client, rf):
-    from inquiries.views import csrf_failure
     from operator_site import views
 
     request = rf.get("/")
@@ -93,7 +92,7 @@ def test_error_pages_have_nothing_a_strict_csp_would_block(client, rf):
         views.bad_request(request, None),
         views.permission_denied(request, None),
         views.server_error(request),
-        csrf_failure(request),
+        views.csrf_failure(request),
     ):
         assert csp_problems(response.content.decode()) == []
 

@@ -1,6 +1,7 @@
 """From a departure to a traveller's ticket details, in Chromium: a traveller picks a departure
 on the Lares page with the keyboard and sends the request; staff make the booking; the
-traveller opens the e-mailed link on a phone-width screen and fills in two travellers."""
+traveller opens the e-mailed link and fills in two travellers, saved by one Save; an error in one
+keeps what was typed for both."""
 
 import datetime
 import time
@@ -57,7 +58,9 @@ def test_traveller_picks_a_departure_by_keyboard_and_sends_the_request(open_page
     assert inquiry.departure == departure and inquiry.travel_date == day
 
 
-def test_traveller_fills_two_travellers_on_a_phone(open_page, lares):
+@pytest.fixture
+def booking_path(lares):
+    """A booking for two, as staff make it, and the path of the link e-mailed to Ana."""
     departure = make_departure(lares, seats=8)
     inquiry = Inquiry.objects.create(
         trek=lares,
@@ -79,31 +82,87 @@ def test_traveller_fills_two_travellers_on_a_phone(open_page, lares):
     )
     url = services.send_link(booking=booking)
     assert url in mail.outbox[-1].body
-    page = open_page(375, "/" + url.split("://", 1)[1].split("/", 1)[1])
-    count, report = axe_violations(page)
+    return booking, "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+ANA = ("Ana Quispe Huamán", "AB123456")
+LUIS = ("Luis Quispe Huamán", "CD654321")
+SAVE_BOTH = "Save the details of all 2 travellers"
+
+
+def _type_traveller(page, n, name, passport, born=None):
+    box = page.locator(f"#traveller-{n}")
+    box.get_by_label("Full name, exactly as in the passport").fill(name)
+    box.get_by_label("Nationality").select_option("PE")
+    box.get_by_label("Passport number").fill(passport)
+    if born:
+        box.get_by_label("Date of birth").fill(born)
+
+
+def _expect_traveller_shows(page, n, name, passport):
+    box = page.locator(f"#traveller-{n}")
+    expect(box.get_by_label("Full name, exactly as in the passport")).to_have_value(name)
+    expect(box.get_by_label("Passport number")).to_have_value(passport)
+    expect(box.get_by_label("Nationality")).to_have_value("PE")
+
+
+@pytest.mark.parametrize(("width", "javascript"), [(375, True), (1280, False)])
+def test_two_travellers_typed_are_both_saved_by_one_save(
+    open_page, booking_path, width, javascript
+):
+    booking, path = booking_path
+    page = open_page(width, path, javascript=javascript)
+    count, report = axe_violations(page) if javascript else (0, "")
     assert count == 0, report
-    for n, (name, passport) in enumerate(
-        [("Ana Quispe Huamán", "AB123456"), ("Luis Quispe Huamán", "CD654321")], start=1
-    ):
-        box = page.locator(f"#traveller-{n}")
-        box.get_by_label("Full name, exactly as in the passport").fill(name)
-        box.get_by_label("Nationality").select_option("PE")
-        box.get_by_label("Passport number").fill(passport)
-        if n == 1:
-            box.get_by_label("Date of birth").fill("1990-04-02")
-        box.get_by_role("button", name=f"Save traveller {n}").click()
-        page.wait_for_load_state()
-        expect(page.get_by_text(f"Traveller {n}'s details are saved")).to_be_visible()
-    rows = list(Traveller.objects.filter(booking=booking).order_by("position"))
-    assert [r.passport_number for r in rows] == ["AB123456", "CD654321"]
-    assert rows[0].is_complete and not rows[1].is_complete  # the second is finished later
-    # A traveller's error is linked to its field and leaves the page accessible.
-    box = page.locator("#traveller-2")
-    box.get_by_label("Passport number").fill("12")
-    box.get_by_role("button", name="Save traveller 2").click()
+    _type_traveller(page, 1, *ANA, born="1990-04-02")
+    _type_traveller(page, 2, *LUIS)
+    page.get_by_role("button", name=SAVE_BOTH).click()
     page.wait_for_load_state()
-    expect(page.locator("#traveller-2").get_by_text("5 to 20 letters and digits")).to_be_visible()
+    expect(page.get_by_text("Traveller 1's details are saved.")).to_be_visible()
+    expect(page.get_by_text("Traveller 2's details are saved: you can finish")).to_be_visible()
+    rows = list(Traveller.objects.filter(booking=booking).order_by("position"))
+    assert [(r.full_name, r.passport_number) for r in rows] == [ANA, LUIS]
+    assert rows[0].is_complete and not rows[1].is_complete  # the second is finished later
+    # Both on the page after the redirect, and again when the link is opened later.
+    for _ in range(2):
+        _expect_traveller_shows(page, 1, *ANA)
+        _expect_traveller_shows(page, 2, *LUIS)
+        expect(page.locator("#traveller-1 .badge")).to_have_text("complete")
+        page.goto(path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_an_error_in_traveller_2_keeps_what_was_typed_for_both(open_page, booking_path):
+    booking, path = booking_path
+    page = open_page(375, path)
+    _type_traveller(page, 1, *ANA, born="1990-04-02")
+    _type_traveller(page, 2, LUIS[0], "12")
+    page.get_by_role("button", name=SAVE_BOTH).click()
+    page.wait_for_load_state()
+    # Everything typed is still in the fields, for both travellers.
+    _expect_traveller_shows(page, 1, *ANA)
+    _expect_traveller_shows(page, 2, LUIS[0], "12")
+    expect(page.get_by_text("Traveller 1's details are saved.")).to_be_visible()
+    summary = page.locator("#travellers-errors")
+    expect(summary).to_contain_text("The details of one traveller are not saved yet")
+    # The summary links to the field; the field is marked and described by its message.
+    summary.get_by_role("link", name="Traveller 2, Passport number").click()
+    field = page.locator("#traveller-2").get_by_label("Passport number")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    described = (field.get_attribute("aria-describedby") or "").split()
+    assert any(
+        "5 to 20 letters and digits" in page.locator(f"#{i}").inner_text() for i in described
+    ), described
     count, report = axe_violations(page)
     assert count == 0, report
-    # The page fits a phone: nothing wider than the screen.
+    rows = list(Traveller.objects.filter(booking=booking).order_by("position"))
+    assert (rows[0].full_name, rows[0].passport_number) == ANA
+    assert (rows[1].full_name, rows[1].passport_number) == ("", "")
+    # Fixed and saved again: both saved.
+    field.fill(LUIS[1])
+    page.get_by_role("button", name=SAVE_BOTH).click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Traveller 2's details are saved: you can finish")).to_be_visible()
+    rows = list(Traveller.objects.filter(booking=booking).order_by("position"))
+    assert [(r.full_name, r.passport_number) for r in rows] == [ANA, LUIS]
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
