@@ -18,6 +18,26 @@ def _isolated_storage(settings, tmp_path):
     settings.SITE_URL = "http://testserver"
 
 
+def _restore_staff_roles(sender, apps, **kwargs):
+    if sender.label == "desk":
+        from desk import roles
+
+        roles.apply(apps)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _staff_roles_survive_flushes():
+    """The Sales and Content groups are data a migration made (desk/0003), and a test with
+    `transaction=True` (the browser tests', the live server's) ends by emptying every table.
+    The flush then sends post_migrate, as migrate does, and here the roles are made again,
+    so that a test needing them passes whatever ran before it on this worker."""
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_restore_staff_roles, dispatch_uid="tests.restore_staff_roles")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.restore_staff_roles")
+
+
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Each test starts in English, as management commands and the shell do. A request to a

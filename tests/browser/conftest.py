@@ -45,6 +45,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Each phase's report on the test, so that open_page's teardown knows whether it failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 def _in_ci():
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -88,7 +96,8 @@ def open_page(chromium, live_server, request):
     """open_page(width, path="/", javascript=True) -> a Playwright page at live_server + path.
 
     On teardown the test fails if any page had a console error, an uncaught exception or a CSP
-    violation. Screenshots of each page go to artifacts/screenshots/ (git-ignored)."""
+    violation. When a test fails, screenshots of its pages go to artifacts/screenshots/
+    (git-ignored)."""
     contexts = []
 
     def _open(width, path="/", *, javascript=True):
@@ -123,13 +132,15 @@ def open_page(chromium, live_server, request):
 
     yield _open
 
-    found = []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for context in contexts:
-        for page in context.pages:
-            name = f"{request.node.name}-{len(found)}".replace("/", "_")
+    found = [problem for context in contexts for page in context.pages for problem in page.problems.all()]
+    # A full-page screenshot costs up to a second: taken only when there is something to see.
+    report = getattr(request.node, "report_call", None)
+    if found or report is None or report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for number, page in enumerate(p for context in contexts for p in context.pages):
+            name = f"{request.node.name}-{number}".replace("/", "_")
             page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-            found += page.problems.all()
+    for context in contexts:
         context.close()
     if found:
         pytest.fail("The browser reported problems:\n  " + "\n  ".join(found))
