@@ -133,7 +133,10 @@ def test_hostile_inputs_are_refused_or_marked_and_none_is_stored_wrongly(
     relayed = [m for m in to_victim for name in LINK_LIKE_NAMES if name in m.body]
     table = [
         ("hostile inputs tried", counts["tried"]),
-        ("refused with a clear message (next to the field, 400, 403, 405 + Allow)", counts[REFUSED]),
+        (
+            "refused with a clear message (next to the field, 400, 403, 405 + Allow)",
+            counts[REFUSED],
+        ),
         ("stored as suspected spam (no e-mail until 'not spam')", counts[SPAM]),
         ("form token expired: form shown again with the text", counts[SEND_AGAIN]),
         ("stored as a person's request (IDN, link-like names)", counts[STORED]),

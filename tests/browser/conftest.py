@@ -37,12 +37,16 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 def pytest_collection_modifyitems(items):
-    # Under xdist (`--dist loadgroup`) the browser tests share one worker, so one Chromium runs
-    # at a time and the session's browser is launched once, not once per worker.
+    # Under xdist (`--dist loadgroup`) each browser test module runs on one worker, so that
+    # its module-scoped data is made once; the modules spread over the workers, each with its
+    # own live server (a port the kernel gave it), test database and Chromium.
+    # `once`: what Chromium shows does not depend on the database; `make test-postgres`
+    # leaves these out.
     here = os.path.dirname(__file__)
     for item in items:
         if str(item.fspath).startswith(here):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group(f"browser:{item.module.__name__}"))
+            item.add_marker(pytest.mark.once)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -132,7 +136,9 @@ def open_page(chromium, live_server, request):
 
     yield _open
 
-    found = [problem for context in contexts for page in context.pages for problem in page.problems.all()]
+    found = [
+        problem for context in contexts for page in context.pages for problem in page.problems.all()
+    ]
     # A full-page screenshot costs up to a second: taken only when there is something to see.
     report = getattr(request.node, "report_call", None)
     if found or report is None or report.failed:
