@@ -522,6 +522,22 @@ class Outcome:
     ok: bool = False  # the request got the answer that means "done" (e.g. the redirect)
     detail: object = None  # what identifies its row, for a check against the database
     error: str = ""
+    # When the request was sent and answered (time.monotonic()), for `most_at_once`.
+    began: float = 0.0
+    ended: float = 0.0
+
+
+def most_at_once(outcomes):
+    """The most requests that were in flight at one instant: a race test's proof that its
+    racers overlapped (requests sent one after another would give 1)."""
+    events = sorted(
+        [(o.began, 1) for o in outcomes if o.ended] + [(o.ended, -1) for o in outcomes if o.ended]
+    )
+    most = current = 0
+    for _when, change in events:  # at a tie an end sorts first: touching is not overlapping
+        current += change
+        most = max(most, current)
+    return most
 
 
 def run_concurrently(task, count, *, concurrency=32):

@@ -62,9 +62,16 @@ def send_forms(forms, servers, *, concurrency=32, before=None, after=None):
         browser, hidden = forms[index]
         target = browser.on(servers[(index + 1) % len(servers)])
         fields = {**hidden, **traveller_fields(index)}
+        began = time.monotonic()
         response = target.post(CONTACT, fields)
         thanked = response.status == 302 and THANKS in response.location
-        outcome = Outcome(status=response.status, ok=thanked, detail=fields["email"])
+        outcome = Outcome(
+            status=response.status,
+            ok=thanked,
+            detail=fields["email"],
+            began=began,
+            ended=time.monotonic(),
+        )
         if after:
             after(outcome)
         return outcome
