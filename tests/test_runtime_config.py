@@ -132,3 +132,15 @@ def test_workers_keep_their_connection_but_never_inherit_the_masters():
     hooks["pre_fork"](server=None, worker=None)
 
     assert connection.connection is None
+
+
+def test_gunicorns_control_socket_is_off_unless_given_a_path_of_its_own(monkeypatch, tmp_path):
+    """gunicorn 25+ opens a control socket at one fixed path per user
+    (~/.gunicorn/gunicorn.ctl): every server of every checkout would share it."""
+    conf = str(settings.BASE_DIR / "operator_site" / "gunicorn.conf.py")
+    monkeypatch.delenv("GUNICORN_CONTROL_SOCKET", raising=False)
+    assert runpy.run_path(conf)["control_socket_disable"] is True
+    monkeypatch.setenv("GUNICORN_CONTROL_SOCKET", str(tmp_path / "site.ctl"))
+    hooks = runpy.run_path(conf)
+    assert hooks["control_socket_disable"] is False
+    assert hooks["control_socket"] == str(tmp_path / "site.ctl")
