@@ -56,9 +56,9 @@ PG_TEST_ENV := $(TEST_ENV) DATABASE_URL=$(PG_URL)/$(PG_DB) REDIS_URL=$(TEST_REDI
   CACHE_KEY_PREFIX=$(PG_DB)
 
 # pytest-xdist: one worker per core (PYTEST_WORKERS=0 runs everything in one process, as a
-# debugger wants). The load tests share one worker, and so do the browser tests
-# (`--dist loadgroup`, see their conftest.py); tests/settings.py gives each worker its own
-# DATA_DIR and cache-key prefix.
+# debugger wants). Each load or browser test module stays on one worker (`--dist loadgroup`,
+# see their conftest.py); tests/settings.py gives each worker its own DATA_DIR and cache-key
+# prefix.
 PYTEST_WORKERS ?= auto
 PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist loadgroup
 
@@ -69,11 +69,14 @@ test: install
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
-# tests/load/ is left out here: those tests build their own SQLite and PostgreSQL + Redis sites
-# whatever DATABASE_URL says, and `make test` has just run them.
+# Only the tests that use the database (marked `database` by tests/conftest.py), less those
+# marked `once` (browser, Nu checker: the same on any database). tests/load/ is left out: those
+# tests build their own SQLite and PostgreSQL + Redis sites whatever DATABASE_URL says, and
+# `make test` has just run them. See docs/testing.md.
 test-postgres: install
 	$(PG_TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
-	$(PG_TEST_ENV) $(BIN)/pytest $(PYTEST_XDIST) --create-db --ignore=tests/load $(PYTEST_ARGS)
+	$(PG_TEST_ENV) $(BIN)/pytest $(PYTEST_XDIST) --create-db --ignore=tests/load \
+	  -m "database and not once" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -32,6 +32,14 @@ errorlog = "-"
 # Load the app once in the master so workers share its memory pages and start fast.
 preload_app = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 25's control socket (for `gunicornc`) is one fixed path per user, by default
+# ~/.gunicorn/gunicorn.ctl: a second gunicorn of the same user (another site, a test server)
+# takes it over from the first. Nothing here uses it: off unless GUNICORN_CONTROL_SOCKET names
+# a path of this server's own. (Older gunicorns ignore both names.)
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip()
+control_socket_disable = not _control_socket
+if _control_socket:
+    control_socket = _control_socket
 
 
 def pre_fork(server, worker):

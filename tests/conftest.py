@@ -2,20 +2,51 @@ import pytest
 from django.core.cache import cache
 
 
+def isolated_storage_settings(folder):
+    """Uploads go to a throw-away folder, and static files need no collectstatic run."""
+    from django.conf import settings
+
+    # An existing (empty) folder, so whitenoise does not warn on every request.
+    (folder / "static").mkdir()
+    return {
+        "MEDIA_ROOT": folder / "media",
+        "STATIC_ROOT": folder / "static",
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # Canonical links come from SITE_URL (pages are cached for every host alike): the
+        # test client's host.
+        "SITE_URL": "http://testserver",
+    }
+
+
 @pytest.fixture(autouse=True)
 def _isolated_storage(settings, tmp_path):
-    """Uploads go to a throw-away folder, and static files need no collectstatic run."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # An existing (empty) folder, so whitenoise does not warn on every request.
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STATIC_ROOT.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # Canonical links come from SITE_URL (pages are cached for every host alike): the test
-    # client's host.
-    settings.SITE_URL = "http://testserver"
+    for name, value in isolated_storage_settings(tmp_path).items():
+        setattr(settings, name, value)
+
+
+def _restore_staff_roles(sender, apps=None, **kwargs):
+    if sender.label == "desk":
+        from django.apps import apps as installed
+
+        from desk import roles
+
+        roles.apply(apps or installed)  # flush sends no `apps`: the installed ones
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _staff_roles_survive_flushes():
+    """The Sales and Content groups are data a migration made (desk/0003), and a test with
+    `transaction=True` (the browser tests', the live server's) ends by emptying every table.
+    The flush then sends post_migrate, as migrate does, and here the roles are made again,
+    so that a test needing them passes whatever ran before it on this worker."""
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_restore_staff_roles, dispatch_uid="tests.restore_staff_roles")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.restore_staff_roles")
 
 
 @pytest.fixture(autouse=True)
@@ -105,6 +136,23 @@ def _empty_cache():
     from django.core.cache import caches
 
     caches["fragments"].clear()
+
+
+# --- What `make test-postgres` runs again ------------------------------------------------------
+# Every test that touches the site's database (pytest-django's `django_db` marker, or a fixture
+# that needs `db`: `client` with a factory, `staff_client`, `live_server`...) is marked
+# `database` here, so that `make test-postgres` (`-m "database and not once"`) runs it again on
+# PostgreSQL and Redis. A test whose result cannot depend on that is marked `once`: the browser
+# tests (tests/browser/conftest.py), the Nu checker, makemessages. A test that depends on the
+# configured cache without touching the database: mark it `database` by hand.
+
+_USES_THE_DATABASE = {"_django_db_helper", "transactional_db", "db", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("django_db") or _USES_THE_DATABASE & set(item.fixturenames):
+            item.add_marker(pytest.mark.database)
 
 
 # --- The load tests' figures ---------------------------------------------------------------------

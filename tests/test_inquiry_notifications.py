@@ -3,6 +3,8 @@ recorded and retried, and no e-mail is ever sent twice."""
 
 import datetime
 import smtplib
+import threading
+import time
 
 import pytest
 from django.core import mail
@@ -213,43 +215,82 @@ def test_retry_command_reports_failures(settings, capsys):
     assert "still unsent" in captured.err
 
 
+class Racers:
+    """Threads that run one function at the same moment and record when each was inside it,
+    so that a test can prove they overlapped. While `gate` is set on the mail backend, a
+    racer that reaches the mail server is held there until every racer has begun: the one
+    that got there first is still sending while the others try."""
+
+    gate = None  # the running race's "every racer has begun" event (one race at a time)
+
+    def __init__(self, count):
+        self.start = threading.Barrier(count)
+        self.all_in = threading.Event()
+        self.count = count
+        self.entered, self.intervals, self.errors = [], [], []
+        self._lock = threading.Lock()
+
+    def run(self, target, args_list):
+        from django.db import connections
+
+        def racer(*args):
+            try:
+                self.start.wait(timeout=30)
+                began = time.monotonic()
+                with self._lock:
+                    self.entered.append(began)
+                    if len(self.entered) == self.count:
+                        self.all_in.set()
+                try:
+                    target(*args)
+                finally:
+                    self.intervals.append((began, time.monotonic()))
+            except Exception as error:  # pragma: no cover - reported by the test
+                self.errors.append(error)
+            finally:
+                connections.close_all()
+
+        Racers.gate = self.all_in
+        threads = [threading.Thread(target=racer, args=args) for args in args_list]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+        finally:
+            Racers.gate = None
+        assert not [t for t in threads if t.is_alive()], "a racer never finished"
+        return self
+
+    def overlapped(self):
+        """Every racer was inside at one same instant: the latest start came before the
+        earliest end."""
+        return len(self.intervals) == self.count and max(b for b, _ in self.intervals) < min(
+            e for _, e in self.intervals
+        )
+
+
 class SlowBackend(BaseEmailBackend):
-    """A slow mail server, so that concurrent senders overlap."""
+    """A mail server that holds the first sender until every racer has begun (Racers), so
+    that concurrent senders overlap."""
 
     def send_messages(self, email_messages):
-        import time
-
-        time.sleep(0.05)
+        if Racers.gate is not None:
+            assert Racers.gate.wait(timeout=30), "the other racers never began"
         mail.outbox.extend(email_messages)
         return len(email_messages)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retry_runs_never_send_twice(settings):
-    import threading
-
-    from django.db import connections
-
     settings.EMAIL_BACKEND = "tests.test_inquiry_notifications.SlowBackend"
     mail.outbox = []
     for _ in range(4):
         make_inquiry()
-    errors = []
 
-    def run():
-        try:
-            call_command("send_pending_notifications")
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    race = Racers(3).run(lambda: call_command("send_pending_notifications"), [()] * 3)
+    assert race.errors == []
+    assert race.overlapped(), race.intervals
     assert len(mail.outbox) == 8  # 4 requests × (staff + confirmation), none twice
     assert Inquiry.objects.notification_pending().count() == 0
 
@@ -350,30 +391,14 @@ def test_a_failed_confirmation_does_not_use_up_the_days_count(notify):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_confirmations_to_one_address_never_pass_the_cap(settings):
-    import threading
-
-    from django.db import connections
-
     settings.INQUIRY_CONFIRMATIONS_PER_DAY = 2
     settings.EMAIL_BACKEND = "tests.test_inquiry_notifications.SlowBackend"
     mail.outbox = []
     pks = [make_inquiry(email="victim@example.net").pk for _ in range(6)]
-    errors = []
 
-    def run(pk):
-        try:
-            notifications.deliver(pk)
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(pk,)) for pk in pks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    race = Racers(len(pks)).run(notifications.deliver, [(pk,) for pk in pks])
+    assert race.errors == []
+    assert race.overlapped(), race.intervals
     assert len([m for m in mail.outbox if m.to == ["victim@example.net"]]) == 2
     assert Inquiry.objects.filter(confirmation_withheld="daily_limit").count() == 4
 

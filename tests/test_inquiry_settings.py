@@ -1,25 +1,24 @@
-"""The request settings come from the environment and fail loudly, naming the variable."""
+"""The request settings come from the environment and fail loudly, naming the variable.
+Evaluated in this process (tests.subprocesses.settings_with): what stops the process at start
+is tested in test_settings_env.py and test_runtime_config.py."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
-from tests.subprocesses import run_python
+from tests.subprocesses import settings_with
 
 
-def _settings(env_overrides, tmp_path, expression):
-    code = f"from operator_site import settings as s; print({expression})"
-    overrides = {"DJANGO_SECRET_KEY": "s" * 50, **env_overrides}
-    return run_python("-c", code, env_overrides=overrides, tmp_path=tmp_path)
+def _settings(env_overrides, tmp_path):
+    return settings_with({"DJANGO_SECRET_KEY": "s" * 50, **env_overrides}, tmp_path)
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(None, "(10, 3600)"), ("3/m", "(3, 60)"), ("100/d", "(100, 86400)"), ("off", "None")],
+    [(None, (10, 3600)), ("3/m", (3, 60)), ("100/d", (100, 86400)), ("off", None)],
 )
 def test_rate_limit_values(tmp_path, value, expected):
     env = {} if value is None else {"INQUIRY_RATE_LIMIT": value}
-    result = _settings(env, tmp_path, "s.INQUIRY_RATE_LIMIT")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == expected
+    assert _settings(env, tmp_path)["INQUIRY_RATE_LIMIT"] == expected
 
 
 @pytest.mark.parametrize(
@@ -34,25 +33,19 @@ def test_rate_limit_values(tmp_path, value, expected):
     ],
 )
 def test_bad_value_names_the_variable(tmp_path, variable, value):
-    result = _settings({variable: value}, tmp_path, "1")
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert variable in result.stderr
+    with pytest.raises(ImproperlyConfigured) as error:
+        _settings({variable: value}, tmp_path)
+    assert variable in str(error.value)
 
 
 def test_trusted_proxies_accept_addresses_and_networks(tmp_path):
-    result = _settings(
-        {"TRUSTED_PROXIES": "10.0.0.1, 172.16.0.0/12,::1"},
-        tmp_path,
-        "[str(n) for n in s.TRUSTED_PROXIES]",
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['10.0.0.1/32', '172.16.0.0/12', '::1/128']"
+    s = _settings({"TRUSTED_PROXIES": "10.0.0.1, 172.16.0.0/12,::1"}, tmp_path)
+    assert [str(n) for n in s["TRUSTED_PROXIES"]] == ["10.0.0.1/32", "172.16.0.0/12", "::1/128"]
 
 
 def test_notify_emails_default_to_the_sender(tmp_path):
-    result = _settings({}, tmp_path, "s.INQUIRY_NOTIFY_EMAILS")
-    assert result.stdout.strip() == "['Salkantay Trek Machu <info@localhost>']"
+    s = _settings({}, tmp_path)
+    assert s["INQUIRY_NOTIFY_EMAILS"] == ["Salkantay Trek Machu <info@localhost>"]
 
 
 @pytest.mark.parametrize(
@@ -64,12 +57,10 @@ def test_notify_emails_default_to_the_sender(tmp_path):
     ],
 )
 def test_site_url_follows_the_port_make_run_serves_on_unless_set(tmp_path, env, expected):
-    result = _settings(env, tmp_path, "s.SITE_URL")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == expected
+    assert _settings(env, tmp_path)["SITE_URL"] == expected
 
 
 def test_a_bad_port_names_the_variable(tmp_path):
-    result = _settings({"PORT": "eighty"}, tmp_path, "s.SITE_URL")
-    assert result.returncode != 0
-    assert "PORT" in result.stderr
+    with pytest.raises(ImproperlyConfigured) as error:
+        _settings({"PORT": "eighty"}, tmp_path)
+    assert "PORT" in str(error.value)

@@ -2,12 +2,14 @@
 production variables pass `check --deploy` with no warning."""
 
 import runpy
+import traceback
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from tests.subprocesses import run_python
+from tests.subprocesses import run_python, settings_with
 
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "k3#Zq9-long-random-production-secret-" + "x7Pq" * 10,
@@ -63,28 +65,30 @@ def test_check_deploy_does_warn_about_plain_http(tmp_path):
     ],
 )
 def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, variable, value):
-    env = {"DJANGO_SECRET_KEY": "s" * 50, variable: value}
-    result = _manage("check", env_overrides=env, tmp_path=tmp_path)
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert variable in result.stderr.strip().splitlines()[-1]
+    # In this process: loading the settings raises, and the error is what the start prints
+    # last (test_settings_env.py runs `manage.py check` to show that it stops the process).
+    with pytest.raises(ImproperlyConfigured) as error:
+        settings_with({"DJANGO_SECRET_KEY": "s" * 50, variable: value}, tmp_path)
+    assert variable in str(error.value)
 
 
 def test_a_bad_database_url_does_not_print_its_password(tmp_path):
     env = {"DJANGO_SECRET_KEY": "s" * 50, "DATABASE_URL": "mysql://u:hunter2-secret@h/db"}
-    result = _manage("check", env_overrides=env, tmp_path=tmp_path)
-    assert result.returncode != 0
-    assert "hunter2-secret" not in result.stderr
+    with pytest.raises(ImproperlyConfigured) as error:
+        settings_with(env, tmp_path)
+    printed = "".join(traceback.format_exception(error.value))  # chained errors included
+    assert "hunter2-secret" not in printed
 
 
 def test_database_url_switches_to_postgresql_with_its_own_test_database(tmp_path):
     env = {"DJANGO_SECRET_KEY": "s" * 50, "DATABASE_URL": "postgres://u@db:5432/prod_x"}
-    code = (
-        "from django.conf import settings as s; d = s.DATABASES['default']; "
-        "print(d['ENGINE'], d['NAME'], d['TEST']['NAME'], d['CONN_MAX_AGE'])"
-    )
-    result = _manage("shell", "-v", "0", "-c", code, env_overrides=env, tmp_path=tmp_path)
-    assert result.stdout.split() == ["django.db.backends.postgresql", "prod_x", "prod_x_test", "60"]
+    d = settings_with(env, tmp_path)["DATABASES"]["default"]
+    assert [d["ENGINE"], d["NAME"], d["TEST"]["NAME"], d["CONN_MAX_AGE"]] == [
+        "django.db.backends.postgresql",
+        "prod_x",
+        "prod_x_test",
+        60,
+    ]
 
 
 def test_without_database_url_sqlite_runs_in_wal_with_immediate_writes(tmp_path):
@@ -101,17 +105,17 @@ def test_without_database_url_sqlite_runs_in_wal_with_immediate_writes(tmp_path)
 
 def test_redis_url_shares_cache_and_sessions(tmp_path):
     env = {"DJANGO_SECRET_KEY": "s" * 50, "REDIS_URL": "redis://127.0.0.1:6399/3"}
-    code = (
-        "from django.conf import settings as s; "
-        "o = s.CACHES['default']['OPTIONS']; "
-        "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, o['IGNORE_EXCEPTIONS'], "
-        "o['REDIS_CLIENT_CLASS'])"
-    )
-    result = _manage("shell", "-v", "0", "-c", code, env_overrides=env, tmp_path=tmp_path)
-    assert result.stdout.split() == [
+    s = settings_with(env, tmp_path)
+    o = s["CACHES"]["default"]["OPTIONS"]
+    assert [
+        s["CACHES"]["default"]["BACKEND"],
+        s["SESSION_ENGINE"],
+        o["IGNORE_EXCEPTIONS"],
+        o["REDIS_CLIENT_CLASS"],
+    ] == [
         "django_redis.cache.RedisCache",
         "operator_site.sessions",
-        "True",
+        True,
         "operator_site.cache.PausingRedis",
     ]
 
@@ -128,3 +132,15 @@ def test_workers_keep_their_connection_but_never_inherit_the_masters():
     hooks["pre_fork"](server=None, worker=None)
 
     assert connection.connection is None
+
+
+def test_gunicorns_control_socket_is_off_unless_given_a_path_of_its_own(monkeypatch, tmp_path):
+    """gunicorn 25+ opens a control socket at one fixed path per user
+    (~/.gunicorn/gunicorn.ctl): every server of every checkout would share it."""
+    conf = str(settings.BASE_DIR / "operator_site" / "gunicorn.conf.py")
+    monkeypatch.delenv("GUNICORN_CONTROL_SOCKET", raising=False)
+    assert runpy.run_path(conf)["control_socket_disable"] is True
+    monkeypatch.setenv("GUNICORN_CONTROL_SOCKET", str(tmp_path / "site.ctl"))
+    hooks = runpy.run_path(conf)
+    assert hooks["control_socket_disable"] is False
+    assert hooks["control_socket"] == str(tmp_path / "site.ctl")

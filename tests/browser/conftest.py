@@ -37,12 +37,24 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 def pytest_collection_modifyitems(items):
-    # Under xdist (`--dist loadgroup`) the browser tests share one worker, so one Chromium runs
-    # at a time and the session's browser is launched once, not once per worker.
+    # Under xdist (`--dist loadgroup`) each browser test module runs on one worker, so that
+    # its module-scoped data is made once; the modules spread over the workers, each with its
+    # own live server (a port the kernel gave it), test database and Chromium.
+    # `once`: what Chromium shows does not depend on the database; `make test-postgres`
+    # leaves these out.
     here = os.path.dirname(__file__)
     for item in items:
         if str(item.fspath).startswith(here):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group(f"browser:{item.module.__name__}"))
+            item.add_marker(pytest.mark.once)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Each phase's report on the test, so that open_page's teardown knows whether it failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
 def _in_ci():
@@ -88,7 +100,8 @@ def open_page(chromium, live_server, request):
     """open_page(width, path="/", javascript=True) -> a Playwright page at live_server + path.
 
     On teardown the test fails if any page had a console error, an uncaught exception or a CSP
-    violation. Screenshots of each page go to artifacts/screenshots/ (git-ignored)."""
+    violation. When a test fails, screenshots of its pages go to artifacts/screenshots/
+    (git-ignored)."""
     contexts = []
 
     def _open(width, path="/", *, javascript=True):
@@ -123,13 +136,17 @@ def open_page(chromium, live_server, request):
 
     yield _open
 
-    found = []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for context in contexts:
-        for page in context.pages:
-            name = f"{request.node.name}-{len(found)}".replace("/", "_")
+    found = [
+        problem for context in contexts for page in context.pages for problem in page.problems.all()
+    ]
+    # A full-page screenshot costs up to a second: taken only when there is something to see.
+    report = getattr(request.node, "report_call", None)
+    if found or report is None or report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for number, page in enumerate(p for context in contexts for p in context.pages):
+            name = f"{request.node.name}-{number}".replace("/", "_")
             page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-            found += page.problems.all()
+    for context in contexts:
         context.close()
     if found:
         pytest.fail("The browser reported problems:\n  " + "\n  ".join(found))

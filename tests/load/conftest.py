@@ -69,7 +69,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if str(item.fspath).startswith(here):
             item.add_marker(pytest.mark.slow)
-            # Under xdist (`--dist loadgroup`) every load test runs on one worker, one after
-            # another: free_port() hands out ports of LOAD_TEST_PORTS per process, and two
-            # workers' servers would race for the same port (and for the two cores).
-            item.add_marker(pytest.mark.xdist_group("load"))
+            # Under xdist (`--dist loadgroup`) each load test module runs on one worker (its
+            # module-scoped site and servers are made once); the modules spread over the
+            # workers. Servers cannot collide: each is bound to a socket its test owns
+            # (harness.py, "Ports").
+            item.add_marker(pytest.mark.xdist_group(f"load:{item.module.__name__}"))

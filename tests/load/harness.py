@@ -1,9 +1,14 @@
 """A small harness for load and fault tests against real gunicorn servers.
 
 - `Site`: one deployment's data (a SQLite file or a fresh PostgreSQL database, optionally Redis),
-  migrated and loaded with the demo catalogue and a staff account.
-- `Gunicorn`: a server started from the project's own operator_site/gunicorn.conf.py on a free port
-  of this checkout's range, with its workers visible so that a test can SIGKILL one.
+  migrated and loaded with the demo catalogue and a staff account. The first site of a run is
+  prepared once per kind (SQLite, or each PostgreSQL server) and every site is a copy of it: a
+  file copy for SQLite, `CREATE DATABASE ... TEMPLATE` for PostgreSQL.
+- `Gunicorn`: a server started from the project's own operator_site/gunicorn.conf.py on a port
+  that this process owns: the harness binds a listening socket to a port the kernel picks and
+  hands it to gunicorn (`--bind fd://N`), so no other run's server can be on that port, and
+  nothing is reached before gunicorn answers on it. Its workers are visible so that a test can
+  SIGKILL one.
 - `Browser`: one visitor with a cookie jar that does not follow redirects. Every request goes to
   127.0.0.1 and carries the same Host header, as behind a load balancer, so a form loaded from one
   server can be posted to another.
@@ -18,15 +23,18 @@ row>)`; run it with `run_concurrently`, then compare the details of the ok outco
 `site.rows(...)`.
 """
 
+import atexit
 import http.client
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -54,29 +62,38 @@ _next_code = iter(range(RECOVERY_CODES))
 
 
 # --- Ports -----------------------------------------------------------------------------------
+# Ports are owned, never guessed: a port found free, released and bound seconds later may by
+# then be another run's server (it was: another checkout's front-proxy gunicorn answered a
+# test's /contact/ with a redirect). The kernel hands out a port per bind(("127.0.0.1", 0)),
+# never the same one to two sockets at once, so no range is shared between checkouts.
+
+_reserved = {}  # port -> the bound, never listening, socket that holds it for this process
 
 
-def _port_range():
-    low, _, high = os.environ.get("LOAD_TEST_PORTS", "8200-8299").partition("-")
-    return range(int(low), int(high) + 1)
-
-
-_handed_out = set()
+def listening_socket():
+    """A TCP socket listening on 127.0.0.1, on a port the kernel chose, to be handed to a
+    server process (`pass_fds`)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)  # gunicorn's backlog
+    return sock
 
 
 def free_port():
-    """A port of this checkout's range that nothing listens on, not handed out before."""
-    for port in _port_range():
-        if port in _handed_out:
-            continue
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        _handed_out.add(port)
-        return port
-    raise RuntimeError("no free port left in LOAD_TEST_PORTS")
+    """A port of 127.0.0.1 held by this process with nothing listening on it: connecting to it
+    is refused (a service that is down), and no other process can bind it until `release`."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    _reserved[port] = sock
+    return port
+
+
+def release(port):
+    """Let a server process bind a port of `free_port` (nginx, which cannot inherit a socket):
+    from here it is not held. Such a server must prove who it is before a test believes it,
+    and its start fails, naming the port, if another process took it meanwhile."""
+    _reserved.pop(port).close()
 
 
 # --- Sites -----------------------------------------------------------------------------------
@@ -113,7 +130,9 @@ class Site:
     @classmethod
     def create(cls, data_dir, static_root, *, postgres_url="", redis_url=""):
         """A prepared site. `postgres_url` names a server and a database-name prefix: a new
-        database <prefix>_load_<random> is created (drop it with `destroy`)."""
+        database <prefix>_load_<random> is created (drop it with `destroy`). Its data is a copy
+        of the run's prepared site (`PREPARE`, made once per kind), so each test starts from
+        the same data without migrating, loading and hashing again."""
         data_dir.mkdir(parents=True, exist_ok=True)
         (data_dir / "static").symlink_to(static_root, target_is_directory=True)
         env = _clean_environ()
@@ -124,16 +143,17 @@ class Site:
         )
         database_url = ""
         if postgres_url:
+            template = _postgres_template(postgres_url)
             name = f"{dj_database_url.parse(postgres_url)['NAME']}_load_{secrets.token_hex(3)}"
-            _postgres_admin(postgres_url, f'CREATE DATABASE "{name}"')
+            _postgres_admin(postgres_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
             database_url = postgres_url.rsplit("/", 1)[0] + "/" + name
             env["DATABASE_URL"] = database_url
+        else:
+            _copy_sqlite(_sqlite_template() / "db.sqlite3", data_dir / "db.sqlite3")
         if redis_url:
             env["REDIS_URL"] = redis_url
             env["CACHE_KEY_PREFIX"] = "load-" + secrets.token_hex(4)
-        site = cls(data_dir=data_dir, env=env, database_url=database_url, redis_url=redis_url)
-        site.manage("shell", "-v", "0", "-c", PREPARE)
-        return site
+        return cls(data_dir=data_dir, env=env, database_url=database_url, redis_url=redis_url)
 
     def manage(self, *args, env=None):
         return subprocess.run(  # noqa: S603
@@ -174,6 +194,67 @@ class Site:
             _postgres_admin(self.database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# --- The prepared sites, made once per process and copied per test -------------------------------
+
+_templates = {}  # "sqlite" -> its folder; a PostgreSQL URL -> its template database's name
+
+
+def _prepare(data_dir, database_url=""):
+    env = {
+        **_clean_environ(),
+        "DJANGO_SECRET_KEY": "load-test-template-" + secrets.token_urlsafe(40),
+        "DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "operator_site.settings",
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", PREPARE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"preparing the load tests' site failed:\n{result.stderr[-3000:]}")
+
+
+def _sqlite_template():
+    if "sqlite" not in _templates:
+        folder = Path(tempfile.mkdtemp(prefix="load-site-template-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _prepare(folder)
+        _templates["sqlite"] = folder
+    return _templates["sqlite"]
+
+
+def _copy_sqlite(source, target):
+    # SQLite's online backup: a consistent copy, whatever is still in the write-ahead log.
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def _postgres_template(postgres_url):
+    """A database migrated and prepared once, the TEMPLATE of each site's database (a copy at
+    file level: well under a second, where migrating took several)."""
+    if postgres_url not in _templates:
+        name = f"{dj_database_url.parse(postgres_url)['NAME']}_load_template_{secrets.token_hex(3)}"
+        _postgres_admin(postgres_url, f'CREATE DATABASE "{name}"')
+        atexit.register(
+            _postgres_admin, postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        )
+        with tempfile.TemporaryDirectory(prefix="load-site-template-") as folder:
+            _prepare(Path(folder), postgres_url.rsplit("/", 1)[0] + "/" + name)
+        _templates[postgres_url] = name
+    return _templates[postgres_url]
+
+
 def _libpq(url):
     p = dj_database_url.parse(url)
     return (
@@ -194,12 +275,15 @@ def _postgres_admin(url, statement):
 
 
 class Gunicorn:
-    """`gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi`, as `make run` starts it."""
+    """`gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi`, as `make run` starts it,
+    bound to a socket this process made and owns (see "Ports" above)."""
 
     def __init__(self, site, *, workers=None, env=None):
         self.site = site
-        self.port = free_port()
+        self.socket = listening_socket()
+        self.port = self.socket.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
+        # PORT as `make run` sets it (SITE_URL follows it); the bind itself is the socket's.
         self.env = {**site.env, "HOST": "127.0.0.1", "PORT": str(self.port), **(env or {})}
         if workers:
             self.env["WEB_CONCURRENCY"] = str(workers)
@@ -215,20 +299,32 @@ class Gunicorn:
 
     def start(self, timeout=30):
         log = self.log_path.open("ab")
+        fd = self.socket.fileno()
         self.process = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "-c", "operator_site/gunicorn.conf.py", "operator_site.wsgi"],
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                "operator_site/gunicorn.conf.py",
+                # The socket made above, inherited: gunicorn binds nothing itself.
+                "--bind",
+                f"fd://{fd}",
+                "operator_site.wsgi",
+            ],
             cwd=ROOT,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            pass_fds=[fd],
         )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited at start:\n{self.log()[-3000:]}")
+            # Only this gunicorn accepts on the socket; until it does, a probe waits in the
+            # socket's queue, hence the short timeout.
             try:
-                if Browser(self.base_url).get("/healthz").status == 200:
+                if Browser(self.base_url, timeout=2).get("/healthz").status == 200:
                     return self
             except OSError:
                 pass
@@ -244,6 +340,8 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        # The port stays this process's until the server is gone.
+        self.socket.close()
 
     def log(self):
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -331,18 +429,19 @@ def hidden_fields(html, action=None):
 class Browser:
     """One visitor: cookies kept, redirects not followed, one connection per request."""
 
-    def __init__(self, base_url, cookies=None):
+    def __init__(self, base_url, cookies=None, *, timeout=REQUEST_TIMEOUT):
         assert base_url.startswith("http://127.0.0.1:"), "load tests talk to 127.0.0.1 only"
         self.base_url = base_url
         self.cookies = dict(cookies or {})
+        self.timeout = timeout
 
     def on(self, server):
         """The same visitor (same cookies) reaching another server."""
-        return Browser(server.base_url, self.cookies)
+        return Browser(server.base_url, self.cookies, timeout=self.timeout)
 
     def request(self, method, path, body=None, headers=None):
         host, port = self.base_url.removeprefix("http://").split(":")
-        connection = http.client.HTTPConnection(host, int(port), timeout=REQUEST_TIMEOUT)
+        connection = http.client.HTTPConnection(host, int(port), timeout=self.timeout)
         all_headers = {"Host": SITE_HOST, "Connection": "close", **(headers or {})}
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -423,6 +522,22 @@ class Outcome:
     ok: bool = False  # the request got the answer that means "done" (e.g. the redirect)
     detail: object = None  # what identifies its row, for a check against the database
     error: str = ""
+    # When the request was sent and answered (time.monotonic()), for `most_at_once`.
+    began: float = 0.0
+    ended: float = 0.0
+
+
+def most_at_once(outcomes):
+    """The most requests that were in flight at one instant: a race test's proof that its
+    racers overlapped (requests sent one after another would give 1)."""
+    events = sorted(
+        [(o.began, 1) for o in outcomes if o.ended] + [(o.ended, -1) for o in outcomes if o.ended]
+    )
+    most = current = 0
+    for _when, change in events:  # at a tie an end sorts first: touching is not overlapping
+        current += change
+        most = max(most, current)
+    return most
 
 
 def run_concurrently(task, count, *, concurrency=32):

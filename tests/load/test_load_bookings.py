@@ -36,6 +36,7 @@ print(departure.pk, *ids)
 
 RACER = """
 import pathlib, sys, time, datetime
+from django.db import transaction
 from bookings import services
 from inquiries.models import Inquiry
 from treks.models import Departure
@@ -43,25 +44,38 @@ departure = Departure.objects.get(pk={departure})
 inquiry = Inquiry.objects.select_related("trek").get(pk={inquiry})
 inquiry.trek.facts  # loaded now, so that every process starts booking at once
 print("READY", flush=True)
-go = pathlib.Path({go!r})
+go, entered = pathlib.Path({go!r}), pathlib.Path({entered!r})
 while not go.exists():
     time.sleep(0.002)
-try:
-    booking = services.book(
-        inquiry=inquiry, departure=departure, travellers={seats}, total_price=1200,
-        deposit_due=300, balance_due_date=departure.start_date,
-        payment_instructions="to confirm",
-    )
-    print("BOOKED", booking.pk, flush=True)
-except services.NotEnoughSeats as error:
-    print("REFUSED", error, flush=True)
+began = time.time()
+(entered / str({inquiry})).touch()
+# In a transaction that the winner keeps open until every racer has begun: the others try
+# while its seats are held and not yet committed (the race the constraint must win).
+with transaction.atomic():
+    try:
+        booking = services.book(
+            inquiry=inquiry, departure=departure, travellers={seats}, total_price=1200,
+            deposit_due=300, balance_due_date=departure.start_date,
+            payment_instructions="to confirm",
+        )
+    except services.NotEnoughSeats as error:
+        outcome = f"REFUSED {{error}}"
+    else:
+        deadline = time.monotonic() + 60
+        while len(list(entered.iterdir())) < {racers} and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)  # for the others to reach the departure's row, and wait on it
+        outcome = f"BOOKED {{booking.pk}}"
+print(f"INSIDE {{began}} {{time.time()}}", flush=True)
+print(outcome, flush=True)
 """
 
 
 def _race(site, tmp_path):
     out = site.manage("shell", "-v", "0", "-c", SETUP).stdout.split()
     departure, inquiries = out[0], out[1:]
-    go = tmp_path / "go"
+    go, entered = tmp_path / "go", tmp_path / "entered"
+    entered.mkdir()
     racers = [
         subprocess.Popen(  # noqa: S603 - our own interpreter and code
             [
@@ -71,7 +85,14 @@ def _race(site, tmp_path):
                 "-v",
                 "0",
                 "-c",
-                RACER.format(departure=departure, inquiry=pk, go=str(go), seats=SEATS),
+                RACER.format(
+                    departure=departure,
+                    inquiry=pk,
+                    go=str(go),
+                    entered=str(entered),
+                    seats=SEATS,
+                    racers=PROCESSES,
+                ),
             ],
             cwd=ROOT,
             env=site.env,
@@ -84,11 +105,15 @@ def _race(site, tmp_path):
     for racer in racers:
         assert racer.stdout.readline().strip() == "READY", racer.stderr.read()
     go.touch()  # all at once
-    results = []
+    results, inside = [], []
     for racer in racers:
         stdout, stderr = racer.communicate(timeout=120)
         assert racer.returncode == 0, stderr
-        results.append(stdout.strip())
+        times, outcome = stdout.strip().split("\n", 1)
+        inside.append(tuple(float(t) for t in times.removeprefix("INSIDE ").split()))
+        results.append(outcome)
+    # The racers overlapped: each was inside (booking, or waiting to) at one same instant.
+    assert max(b for b, _ in inside) < min(e for _, e in inside), inside
     held = site.scalar("SELECT seats_held FROM treks_departure WHERE id = ?", [int(departure)])
     rows = site.scalar("SELECT count(*) FROM bookings_booking")
     return results, held, rows

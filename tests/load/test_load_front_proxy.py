@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from tests.load.harness import ROOT, Gunicorn, free_port
+from tests.load.harness import ROOT, Gunicorn, free_port, release
 from tests.load.slow import SlowClients, healthz_probe, hold_and_probe, lying_post
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -47,24 +47,31 @@ class Proxy:
         self.process = None
 
     def __enter__(self):
+        log = self.site.data_dir / "nginx.log"
+        release(self.port)  # nginx binds it itself: held by this process until now
         self.process = subprocess.Popen(
             [sys.executable, "tools/proxy/run.py"],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=(self.site.data_dir / "nginx.log").open("ab"),
+            stderr=log.open("ab"),
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, (self.site.data_dir / "nginx.log").read_text()
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        # This nginx is the one answering only if it proves it holds this run's key: the
+        # self-signed certificate run.py made in this site's folder is the only one trusted.
+        # Another process on the port fails the handshake; nginx, finding the port taken,
+        # exits naming it, and the test fails here.
         cert = self.site.data_dir / "proxy" / "tls" / "selfsigned.crt"
-        self.tls = ssl.create_default_context(cafile=str(cert))  # verified: SAN IP:127.0.0.1
-        return self
+        deadline = time.monotonic() + 30
+        while True:
+            assert self.process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, f"nginx did not answer in 30 s:\n{log.read_text()}"
+            try:
+                self.tls = ssl.create_default_context(cafile=str(cert))  # SAN IP:127.0.0.1
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as raw:
+                    self.tls.wrap_socket(raw, server_hostname="127.0.0.1").close()
+                return self
+            except (OSError, ssl.SSLError):
+                time.sleep(0.2)
 
     def __exit__(self, *exc):
         self.process.terminate()

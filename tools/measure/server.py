@@ -24,18 +24,14 @@ CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.dummy.Dum
 """
 
 
-def free_port():
-    """A free port of BENCH_PORTS ("8300-8399": checkouts sharing a machine keep apart), else
-    any free port."""
-    low, _, high = os.environ.get("BENCH_PORTS", "0-0").partition("-")
-    for port in range(int(low), int(high) + 1):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return sock.getsockname()[1]
-    raise RuntimeError("no free port left in BENCH_PORTS")
+def listening_socket():
+    """A socket listening on 127.0.0.1 on a port the kernel picks, handed to gunicorn
+    (`--bind fd://N`): no other checkout's server can be on it, and nothing answers on it
+    but this gunicorn (a port found free and bound later may be someone else's by then)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)
+    return sock
 
 
 def prepare_data_dir(data_dir):
@@ -64,8 +60,9 @@ def prepare_data_dir(data_dir):
 
 @contextlib.contextmanager
 def gunicorn(env, *, cache=True, name="server"):
-    """Start gunicorn on a free port; yields (base_url, process). Stopped on exit."""
-    env = {**env, "PORT": str(free_port())}
+    """Start gunicorn on a port of its own; yields (base_url, process). Stopped on exit."""
+    sock = listening_socket()
+    env = {**env, "PORT": str(sock.getsockname()[1])}
     data_dir = Path(env["DATA_DIR"])
     if not cache:
         settings_dir = data_dir / "nocache_settings"
@@ -74,13 +71,15 @@ def gunicorn(env, *, cache=True, name="server"):
         env["PYTHONPATH"] = os.pathsep.join([str(settings_dir), str(BASE_DIR)])
         env["DJANGO_SETTINGS_MODULE"] = "nocache_settings"
     log = (data_dir / f"{name}.log").open("w")
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and code
         [
             sys.executable,
             "-m",
             "gunicorn",
             "-c",
             "operator_site/gunicorn.conf.py",
+            "--bind",
+            f"fd://{sock.fileno()}",
             "operator_site.wsgi",
         ],
         cwd=BASE_DIR,
@@ -88,6 +87,7 @@ def gunicorn(env, *, cache=True, name="server"):
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        pass_fds=[sock.fileno()],
     )
     base_url = f"http://127.0.0.1:{env['PORT']}"
     try:
@@ -101,6 +101,7 @@ def gunicorn(env, *, cache=True, name="server"):
             process.kill()
             process.wait()
         log.close()
+        sock.close()
 
 
 def _wait_until_up(base_url, process, log_path, timeout=60):
