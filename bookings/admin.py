@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inquiries.models import Inquiry
+from operator_site.query import MonthListFilter
 from treks.models import Departure
 
 from . import services
@@ -64,20 +65,14 @@ class TravellerInline(admin.TabularInline):
         return traveller.masked_passport
 
 
-class DepartureMonthFilter(admin.SimpleListFilter):
+class DepartureMonthFilter(MonthListFilter):
     title = _("departure month")
     parameter_name = "month"
+    field = "start_date"
 
     def lookups(self, request, model_admin):
         months = Booking.objects.dates("start_date", "month", order="DESC")
         return [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months]
-
-    def queryset(self, request, queryset):
-        value = self.value() or ""
-        year, _sep, month = value.partition("-")
-        if year.isdigit() and month.isdigit():
-            return queryset.filter(start_date__year=int(year), start_date__month=int(month))
-        return queryset
 
 
 class BalanceFilter(admin.SimpleListFilter):

@@ -74,6 +74,14 @@ class ReplyForm(forms.Form):
         return cleaned
 
 
+class ChooseTemplateForm(forms.Form):
+    """The reply page's ?template=<id>: an active template, or none."""
+
+    template = forms.ModelChoiceField(
+        queryset=ReplyTemplate.objects.filter(is_active=True), required=False
+    )
+
+
 class PeriodForm(forms.Form):
     """The numbers page's period: Cusco dates, at most ten years."""
 

@@ -4,7 +4,7 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -17,7 +17,7 @@ from inquiries.models import Inquiry
 from inquiries.validators import mail_address
 
 from . import charts, contact, history, numbers, replies
-from .forms import PeriodForm, ReplyForm
+from .forms import ChooseTemplateForm, PeriodForm, ReplyForm
 from .models import ReplyTemplate
 
 
@@ -36,9 +36,13 @@ def templates_for(inquiry):
 
 def change_page_context(request, object_id):
     """What the request's admin page shows below its form: the reply box and the history."""
-    if not str(object_id).isdigit():
+    # Read as admin's own change view reads it (the primary key's to_python): "²" or "abc" is
+    # no request, and admin itself says so.
+    try:
+        pk = Inquiry._meta.pk.to_python(object_id)
+    except ValidationError:
         return {}
-    inquiry = Inquiry.objects.select_related("trek").filter(pk=object_id).first()
+    inquiry = Inquiry.objects.select_related("trek").filter(pk=pk).first()
     if inquiry is None:
         return {}
     return {
@@ -84,9 +88,11 @@ def reply_view(request, object_id, *, model_admin):
             preview = {"subject": " ".join(subject.split()), "body": body}
     else:
         initial = {}
-        chosen = request.GET.get("template", "")
-        if chosen.isdigit():
-            template = ReplyTemplate.objects.filter(is_active=True, pk=chosen).first()
+        chosen = ChooseTemplateForm(request.GET)
+        if chosen.is_valid():
+            template = chosen.cleaned_data["template"]
+        else:
+            messages.warning(request, _("That template is not offered: start from another."))
         if template is not None:
             values = replies.values_for(inquiry, staff=request.user, language=template.language)
             initial = {

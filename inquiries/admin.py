@@ -7,6 +7,7 @@ import re
 import unicodedata
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -24,6 +25,8 @@ from desk import changelist
 from desk import services as desk_services
 from desk import views as desk_views
 from desk.forms import InquiryDeskForm
+from operator_site import query
+from operator_site.query import MonthListFilter
 
 from . import services
 from .models import TRAVELLER_FIELDS, Inquiry
@@ -121,23 +124,14 @@ class SpamFilter(admin.SimpleListFilter):
         return queryset.none()
 
 
-class TravelMonthFilter(admin.SimpleListFilter):
+class TravelMonthFilter(MonthListFilter):
     title = _("month of travel")
     parameter_name = "travel_month"
+    field = "travel_date"
 
     def lookups(self, request, model_admin):
         months = Inquiry.objects.dates("travel_date", "month", order="ASC")
         return [(f"{m:%Y-%m}", date_format(m, "F Y")) for m in months]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        try:
-            year, month = (int(part) for part in self.value().split("-"))
-            datetime.date(year, month, 1)
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(travel_date__year=year, travel_date__month=month)
 
 
 class NotificationFilter(admin.SimpleListFilter):
@@ -423,7 +417,7 @@ class InquiryAdmin(admin.ModelAdmin):
             name="inquiries_inquiry_summary",
         )
         reply = path(
-            "<path:object_id>/reply/",
+            "<int:object_id>/reply/",
             self.admin_site.admin_view(partial(desk_views.reply_view, model_admin=self)),
             name="inquiries_inquiry_reply",
         )
@@ -438,8 +432,8 @@ class InquiryAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
-        start = _parse_date(request.GET.get("start")) or today - datetime.timedelta(days=30)
-        end = _parse_date(request.GET.get("end")) or today
+        start = query.read(DATE, request.GET.get("start")) or today - datetime.timedelta(days=30)
+        end = query.read(DATE, request.GET.get("end")) or today
         if end < start:
             start, end = end, start
         rows = Inquiry.objects.not_spam().filter(
@@ -476,8 +470,4 @@ def _won():
     return Q(status=Inquiry.Status.WON)
 
 
-def _parse_date(value):
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+DATE = forms.DateField()
