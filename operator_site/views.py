@@ -5,7 +5,7 @@ import shutil
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import IntegrityError, connection, transaction
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -171,7 +171,10 @@ def server_error(request):
 @cache_control(max_age=86400, public=True)
 def media(request, path):
     """Uploaded photos on a one-server install; their names change when the photo does."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError:  # a name the file system refuses (too long, say) names no photo
+        raise Http404("No such file") from None
 
 
 @require_GET
