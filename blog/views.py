@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from operator_site import pagecache, query
+from operator_site.text import xml_safe
 from operator_site.views import breadcrumbs
 from treks.models import Trek
 
@@ -159,10 +160,22 @@ def _post_language(post):
     return code if getattr(post, f"body_{code}", None) else settings.LANGUAGE_CODE
 
 
+class XmlSafeAtomFeed(Atom1Feed):
+    """Atom, with the characters XML cannot hold left out of every text: Django's generator
+    refuses them with an exception (a 500), and a title stored before admin refused them, or
+    imported, must not take the feed down."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_safe, args), **{k: xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(xml_safe, args), **{k: xml_safe(v) for k, v in kwargs.items()})
+
+
 class LatestPostsFeed(Feed):
     """The blog as an Atom feed, in the language of its address (/blog/feed/, /es/blog/feed/)."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
 
     def title(self):
         return _("%(name)s: Travel Blog") % {"name": settings.OPERATOR["name"]}
