@@ -1,13 +1,10 @@
 """Staff's side of bookings: made from a request in one step, payments recorded, travellers'
 details masked unless staff hold the dedicated permission, every view and export recorded."""
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -16,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inquiries.models import Inquiry
 from operator_site.query import MonthListFilter
+from operator_site.spreadsheets import csv_download, formula_safe
 from treks.models import Departure
 
 from . import services
@@ -252,10 +250,7 @@ class BookingAdmin(admin.ModelAdmin):
         services.record_access(
             bookings=bookings, user=request.user, action=TravellerDataAccess.Action.EXPORT
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="travellers.csv"'
-        response["Cache-Control"] = "no-store"
-        writer = csv.writer(response)
+        response, writer = csv_download("travellers.csv", no_store=True)
         writer.writerow(
             [
                 "booking",
@@ -274,7 +269,7 @@ class BookingAdmin(admin.ModelAdmin):
         for t in travellers:
             writer.writerow(
                 [
-                    _cell(v)
+                    formula_safe(v)
                     for v in (
                         t.booking_id,
                         t.booking.trek.name,
@@ -386,12 +381,6 @@ class BookingAdmin(admin.ModelAdmin):
         response = TemplateResponse(request, "admin/bookings/departure_sheet.html", context)
         response["Cache-Control"] = "no-store"
         return response
-
-
-def _cell(value):
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @admin.register(Traveller)

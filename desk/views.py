@@ -1,12 +1,10 @@
 """Admin pages of the sales desk, reached through the request admin's URLs."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from inquiries.models import Inquiry
 from inquiries.validators import mail_address
+from operator_site.spreadsheets import csv_download, formula_safe
 
 from . import charts, contact, history, numbers, replies
 from .forms import ChooseTemplateForm, PeriodForm, ReplyForm
@@ -173,19 +172,8 @@ def numbers_view(request, *, model_admin):
     return TemplateResponse(request, "desk/numbers.html", context)
 
 
-def _csv_cell(value):
-    # A spreadsheet runs a cell that starts with = + - @ (a trek named by staff, say).
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv(table, name, start, end):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="numbers-{name}-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
-    )
-    response.write("\ufeff")  # so that Excel reads the file as UTF-8
-    writer = csv.writer(response)
+    response, writer = csv_download(f"numbers-{name}-{start:%Y%m%d}-{end:%Y%m%d}.csv")
     writer.writerow(
         [
             _("Month") if name == "month" else _("Label"),
@@ -201,7 +189,7 @@ def _csv(table, name, start, end):
         label = row.label.strftime("%Y-%m") if name == "month" else row.label
         writer.writerow(
             [
-                _csv_cell(label),
+                formula_safe(label),
                 row.requests,
                 row.travellers,
                 row.won,

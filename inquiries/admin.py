@@ -1,10 +1,6 @@
 """The sales pipeline: every request, newest first, moved New → Replied → Quote sent → Won/Lost."""
 
-import csv
 import datetime
-import itertools
-import re
-import unicodedata
 from functools import partial
 
 from django import forms
@@ -27,6 +23,7 @@ from desk import views as desk_views
 from desk.forms import InquiryDeskForm
 from operator_site import query
 from operator_site.query import MonthListFilter
+from operator_site.spreadsheets import csv_download, formula_safe
 
 from . import services
 from .models import TRAVELLER_FIELDS, Inquiry
@@ -48,30 +45,6 @@ CSV_COLUMNS = [
     ("staff_notes", "staff notes"),
     ("source_url", "page"),
 ]
-
-
-# What the form lets into a phone number (inquiries.forms.InquiryForm.clean_phone). A cell
-# of only these characters cannot call a function or reach a link or another program (that
-# takes letters), so "+44 7700 900123" is written as it is and pastes into WhatsApp.
-_PHONE_LIKE = re.compile(r"[0-9+()\-. ]+")
-
-
-def _skippable(char):
-    # Spreadsheets skip leading spaces, a BOM and other invisible characters before reading
-    # "=" as the start of a formula.
-    return char.isspace() or unicodedata.category(char) in ("Cf", "Zs")
-
-
-def _csv_safe(value, *, column=None):
-    """Spreadsheets run cells whose first visible character is = + - @ (or that start with a
-    tab or CR) as formulas: make them plain text with a leading apostrophe."""
-    text = "" if value is None else str(value)
-    if column == "phone" and _PHONE_LIKE.fullmatch(text):
-        return text
-    visible = "".join(itertools.dropwhile(_skippable, text))
-    if text[:1] in ("\t", "\r") or visible[:1] in ("=", "+", "-", "@"):
-        return "'" + text
-    return text
 
 
 class LargeGroupFilter(admin.SimpleListFilter):
@@ -358,10 +331,7 @@ class InquiryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.csv"'
-        response.write("\ufeff")  # so that Excel reads the file as UTF-8
-        writer = csv.writer(response)
+        response, writer = csv_download(f"requests-{stamp}.csv")
         writer.writerow([title for _field, title in CSV_COLUMNS])
         for inquiry in queryset.select_related("trek", "owner").order_by("-received_at", "-id"):
             row = {
@@ -373,7 +343,10 @@ class InquiryAdmin(admin.ModelAdmin):
             }
             writer.writerow(
                 [
-                    _csv_safe(row[field] if field in row else getattr(inquiry, field), column=field)
+                    formula_safe(
+                        row[field] if field in row else getattr(inquiry, field),
+                        phone=field == "phone",
+                    )
                     for field, _title in CSV_COLUMNS
                 ]
             )
