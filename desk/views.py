@@ -61,16 +61,10 @@ def reply_view(request, object_id, *, model_admin):
     template = None
     preview = None
     if request.method == "POST":
-        form = ReplyForm(request.POST, inquiry=inquiry)
+        form = ReplyForm(request.POST, inquiry=inquiry, staff=request.user)
         if form.is_valid():
             template = form.cleaned_data["template"]
-            values = replies.values_for(
-                inquiry,
-                staff=request.user,
-                language=template.language if template else inquiry.language,
-            )
-            subject = replies.fill(form.cleaned_data["subject"], values)
-            body = replies.fill(form.cleaned_data["body"], values)
+            subject, body = form.filled["subject"], form.filled["body"]
             if "_send" in request.POST:
                 replies.send_reply(
                     inquiry=inquiry,
