@@ -187,3 +187,39 @@ def test_every_address_with_odd_values_gets_no_server_error(
     print(f"\n| {who} | {family} | " + " | ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     assert failures == []
     assert counts["tried"] > 100
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "notice"),
+    [
+        ("/admin/bookings/booking/?month=2027-%C2%B2", 200, "“2027-²” is not a month (YYYY-MM)"),
+        ("/admin/bookings/booking/?month=10000-01", 200, "“10000-01” is not a month (YYYY-MM)"),
+        ("/admin/inquiries/inquiry/?travel_month=2027-%C2%B2", 200, "is not a month"),
+        ("/admin/inquiries/inquiry/summary/?start=%C2%B2&end=99999-01-01", 200, ""),
+        ("/admin/inquiries/inquiry/1/change/?_to_field=", 400, ""),
+        ("/admin/bookings/booking/?start_date__year=" + "9" * 30, 400, ""),
+        ("/admin/otp_totp/totpdevice/99999/config/", 404, ""),
+    ],
+)
+def test_the_admin_addresses_the_issue_named_are_answered_without_a_500(
+    path, status, notice, staff_client
+):
+    from tests.factories import make_booking
+
+    make_booking()
+    staff_client.raise_request_exception = False
+    response = staff_client.get(path)
+    assert response.status_code == status
+    assert notice in response.content.decode()
+
+
+def test_a_month_that_is_no_month_leaves_the_bookings_list_unfiltered(staff_client):
+    from tests.factories import make_booking
+
+    booking = make_booking()
+    response = staff_client.get("/admin/bookings/booking/", {"month": "2027-²"})
+    assert list(response.context["cl"].result_list) == [booking]
+    month = f"{booking.start_date:%Y-%m}"
+    assert list(
+        staff_client.get("/admin/bookings/booking/", {"month": month}).context["cl"].result_list
+    ) == [booking]

@@ -62,7 +62,8 @@ def test_what_is_stored_already_shows_on_pages_and_in_both_feeds(client):
     trek = make_trek(name="Lares\x0b Trek", summary="Hot\x01 springs")
     make_post(title="Acclimatising\x0b in Cusco", summary="Two\x1b nights", treks=[trek])
     make_review(trek, text="Great\x0c guides")
-    for url in (trek.get_absolute_url(), reverse("blog:list"), reverse("treks:list"), "/"):
+    pages = (trek.get_absolute_url(), reverse("blog:list"), reverse("treks:list"), "/", "/es/")
+    for url in (*pages, reverse("sitemap"), reverse("reviews:trek", args=[trek.slug])):
         assert client.get(url).status_code == 200, url
     with translation.override("es"):
         spanish_feed = reverse("blog:feed")
