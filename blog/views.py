@@ -1,8 +1,11 @@
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -10,7 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from operator_site import pagecache
+from operator_site import pagecache, query
+from operator_site.text import xml_safe
 from operator_site.views import breadcrumbs
 from treks.models import Trek
 
@@ -32,35 +36,63 @@ def visible_posts(request):
 
 
 class PostListView(ListView):
+    """The posts, newest first, or one trek's (?trek=<slug>), ten a page (?page=N).
+
+    Only pages that exist are stored: a page number written another way ("٣", "02") or past
+    the last page, and a trek that is not published, are sent to the canonical address."""
+
     template_name = "blog/post_list.html"
     context_object_name = "posts"
     paginate_by = POSTS_PER_PAGE
 
     def get(self, request, *args, **kwargs):
-        number = request.GET.get(self.page_kwarg, "1")
+        raw_page = request.GET.get(self.page_kwarg, "")
         self.trek_slug = request.GET.get("trek", "")
-        # Only plain page numbers and slugs are stored: made-up query strings cannot fill the
-        # cache. Cusco's date: a scheduled post appears on its day without a save.
-        plain = number.isdigit() and (not self.trek_slug or SLUG.fullmatch(self.trek_slug))
-        variant = f"{self.trek_slug}:{number}:{timezone.localdate()}" if plain else None
-        return pagecache.serve(
-            request, lambda: super(PostListView, self).get(request), name="blog", variant=variant
+        self.number = query.read(query.PAGE_NUMBER, raw_page)
+        self.redirect_to = None
+        if self.trek_slug and not SLUG.fullmatch(self.trek_slug):
+            return self._unknown_trek()
+        if raw_page and str(self.number) != raw_page:
+            return redirect(self._address(self.trek_slug, self.number))
+        # Cusco's date: a scheduled post appears on its day without a save.
+        variant = f"{self.trek_slug}:{self.number or 1}:{timezone.localdate()}"
+        return pagecache.serve(request, self._page, name="blog", variant=variant)
+
+    def _page(self):
+        response = super().get(self.request)
+        return redirect(self.redirect_to) if self.redirect_to else response
+
+    def _address(self, trek_slug, number):
+        query_string = urlencode(
+            {k: v for k, v in (("trek", trek_slug), ("page", number)) if v and v != 1}
         )
+        return reverse("blog:list") + (f"?{query_string}" if query_string else "")
+
+    def _unknown_trek(self):
+        messages.info(self.request, _("We know no trek of that name: here are all our posts."))
+        return redirect(self._address("", None))
 
     def get_queryset(self):
         posts = Post.objects.published().prefetch_related(published_treks())
+        self.trek = None
         if self.trek_slug:
             # The trek page's "guides about this trek" link.
-            self.trek = Trek.objects.published().filter(slug=self.trek_slug[:80]).first()
-            posts = posts.filter(treks=self.trek) if self.trek else posts.none()
-        else:
-            self.trek = None
+            self.trek = Trek.objects.published().filter(slug=self.trek_slug).first()
+            if self.trek is None:
+                self.redirect_to = self._unknown_trek().url
+                return posts.none()
+            posts = posts.filter(treks=self.trek)
         return posts
 
     def paginate_queryset(self, queryset, page_size):
-        # get_page(): past the end shows the last page, garbage the first (as the catalogue).
         paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        number = self.number or 1
+        if number > paginator.num_pages:
+            self.redirect_to = self.redirect_to or self._address(
+                self.trek_slug, paginator.num_pages
+            )
+            number = paginator.num_pages
+        page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -128,10 +160,22 @@ def _post_language(post):
     return code if getattr(post, f"body_{code}", None) else settings.LANGUAGE_CODE
 
 
+class XmlSafeAtomFeed(Atom1Feed):
+    """Atom, with the characters XML cannot hold left out of every text: Django's generator
+    refuses them with an exception (a 500), and a title stored before admin refused them, or
+    imported, must not take the feed down."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_safe, args), **{k: xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(xml_safe, args), **{k: xml_safe(v) for k, v in kwargs.items()})
+
+
 class LatestPostsFeed(Feed):
     """The blog as an Atom feed, in the language of its address (/blog/feed/, /es/blog/feed/)."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
 
     def title(self):
         return _("%(name)s: Travel Blog") % {"name": settings.OPERATOR["name"]}

@@ -1,13 +1,10 @@
 """Staff's side of bookings: made from a request in one step, payments recorded, travellers'
 details masked unless staff hold the dedicated permission, every view and export recorded."""
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -15,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inquiries.models import Inquiry
+from operator_site.query import MonthListFilter
+from operator_site.spreadsheets import csv_download, formula_safe
 from treks.models import Departure
 
 from . import services
@@ -64,20 +63,14 @@ class TravellerInline(admin.TabularInline):
         return traveller.masked_passport
 
 
-class DepartureMonthFilter(admin.SimpleListFilter):
+class DepartureMonthFilter(MonthListFilter):
     title = _("departure month")
     parameter_name = "month"
+    field = "start_date"
 
     def lookups(self, request, model_admin):
         months = Booking.objects.dates("start_date", "month", order="DESC")
         return [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months]
-
-    def queryset(self, request, queryset):
-        value = self.value() or ""
-        year, _sep, month = value.partition("-")
-        if year.isdigit() and month.isdigit():
-            return queryset.filter(start_date__year=int(year), start_date__month=int(month))
-        return queryset
 
 
 class BalanceFilter(admin.SimpleListFilter):
@@ -257,10 +250,7 @@ class BookingAdmin(admin.ModelAdmin):
         services.record_access(
             bookings=bookings, user=request.user, action=TravellerDataAccess.Action.EXPORT
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="travellers.csv"'
-        response["Cache-Control"] = "no-store"
-        writer = csv.writer(response)
+        response, writer = csv_download("travellers.csv", no_store=True)
         writer.writerow(
             [
                 "booking",
@@ -279,7 +269,7 @@ class BookingAdmin(admin.ModelAdmin):
         for t in travellers:
             writer.writerow(
                 [
-                    _cell(v)
+                    formula_safe(v)
                     for v in (
                         t.booking_id,
                         t.booking.trek.name,
@@ -391,12 +381,6 @@ class BookingAdmin(admin.ModelAdmin):
         response = TemplateResponse(request, "admin/bookings/departure_sheet.html", context)
         response["Cache-Control"] = "no-store"
         return response
-
-
-def _cell(value):
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @admin.register(Traveller)

@@ -1,3 +1,4 @@
+import unicodedata
 from decimal import Decimal
 
 from django import forms
@@ -10,6 +11,9 @@ from treks.models import MAX_SEATS, Departure
 from .models import MONEY, Payment, Traveller
 
 MAX_MONEY = Decimal("99999999.99")
+# Dates are read as year-month-day only (operator_site/formats): 01/05/1990 is 1 May to some
+# and 5 January to others, so it is refused with this rather than guessed.
+DATE_FORMAT_MESSAGE = _("Enter the date as year-month-day, for example 1990-05-01.")
 
 
 def _date_input():
@@ -138,6 +142,7 @@ class TravellerForm(forms.ModelForm):
             "emergency_contact",
         ]
         widgets = {"date_of_birth": _date_input()}
+        error_messages = {"date_of_birth": {"invalid": DATE_FORMAT_MESSAGE}}
         labels = {
             "full_name": _("Full name, exactly as in the passport"),
             "nationality": _("Nationality"),
@@ -155,6 +160,15 @@ class TravellerForm(forms.ModelForm):
         self.fields["passport_number"].widget.attrs.update(
             autocomplete="off", autocapitalize="characters", spellcheck="false"
         )
+
+    def clean_full_name(self):
+        name = self.cleaned_data["full_name"]
+        # Zero-width spaces or joiners alone look empty and print nothing on a ticket.
+        if name and not any(unicodedata.category(char).startswith("L") for char in name):
+            raise forms.ValidationError(
+                _("Write the name with its letters, exactly as in the passport."), code="no_letter"
+            )
+        return name
 
     def clean_passport_number(self):
         number = "".join(self.cleaned_data["passport_number"].split()).upper()

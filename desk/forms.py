@@ -4,8 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from inquiries.models import Inquiry
 from inquiries.validators import mail_address
 
-from .models import BODY_MAX_LENGTH, NOTE_MAX_LENGTH, SUBJECT_MAX_LENGTH, ReplyTemplate
-from .replies import placeholder_error, unknown_placeholders
+from .models import (
+    BODY_MAX_LENGTH,
+    LINE_BREAKS,
+    NOTE_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    ReplyTemplate,
+)
+from .replies import fill, placeholder_error, unknown_placeholders, values_for
 
 
 class InquiryDeskForm(forms.ModelForm):
@@ -48,13 +54,15 @@ class ReplyForm(forms.Form):
         help_text=_("Placeholders: {name}, {trek}, {date}, {people}, {staff}."),
     )
 
-    def __init__(self, *args, inquiry, **kwargs):
+    def __init__(self, *args, inquiry, staff=None, **kwargs):
         self.inquiry = inquiry
+        self.staff = staff
+        self.filled = {}
         super().__init__(*args, **kwargs)
 
     def clean_subject(self):
         subject = self.cleaned_data["subject"]
-        if "\n" in subject or "\r" in subject:
+        if any(char in subject for char in LINE_BREAKS):
             raise forms.ValidationError(_("The subject must be one line."))
         return subject
 
@@ -71,7 +79,44 @@ class ReplyForm(forms.Form):
             unknown = unknown_placeholders(cleaned.get(field) or "")
             if unknown:
                 self.add_error(field, placeholder_error(unknown))
+        if self.staff is not None and not self.errors:
+            self._fill(cleaned)
         return cleaned
+
+    def _fill(self, cleaned):
+        """The subject and text with the placeholders filled in (`self.filled`), refused when
+        the values make them longer than a reply can be stored with, or break the subject's
+        line: before anything is stored or sent."""
+        template = cleaned.get("template")
+        values = values_for(
+            self.inquiry,
+            staff=self.staff,
+            language=template.language if template else self.inquiry.language,
+        )
+        limits = {"subject": SUBJECT_MAX_LENGTH, "body": BODY_MAX_LENGTH}
+        for field, limit in limits.items():
+            text = fill(cleaned[field], values)
+            if len(text) > limit:
+                self.add_error(
+                    field,
+                    _(
+                        "With the placeholders filled in this is %(length)d characters long; "
+                        "it can be at most %(limit)d. Shorten it."
+                    )
+                    % {"length": len(text), "limit": limit},
+                )
+            elif field == "subject" and any(char in text for char in LINE_BREAKS):
+                self.add_error(field, _("The subject must be one line."))
+            else:
+                self.filled[field] = text
+
+
+class ChooseTemplateForm(forms.Form):
+    """The reply page's ?template=<id>: an active template, or none."""
+
+    template = forms.ModelChoiceField(
+        queryset=ReplyTemplate.objects.filter(is_active=True), required=False
+    )
 
 
 class PeriodForm(forms.Form):

@@ -84,6 +84,8 @@ class InquiryEvent(models.Model):
 # What a reply template may say about the request; `desk.replies.fill` puts the values in.
 PLACEHOLDERS = ("name", "trek", "date", "people", "staff")
 SUBJECT_MAX_LENGTH = 200
+# What ends a line in some mail client, CR and LF among them.
+LINE_BREAKS = "\r\n\u2028\u2029\x85\x0b\x0c"
 BODY_MAX_LENGTH = 5000
 
 
@@ -142,6 +144,9 @@ class ReplyTemplate(models.Model):
             unknown = unknown_placeholders(getattr(self, field) or "")
             if unknown:
                 errors[field] = placeholder_error(unknown)
+        # An e-mail's subject is one header line: refused here, not first when staff send.
+        if any(char in (self.subject or "") for char in LINE_BREAKS):
+            errors["subject"] = _("The subject must be one line.")
         if errors:
             raise ValidationError(errors)
 

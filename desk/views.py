@@ -1,12 +1,10 @@
 """Admin pages of the sales desk, reached through the request admin's URLs."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from inquiries.models import Inquiry
 from inquiries.validators import mail_address
+from operator_site.spreadsheets import csv_download, formula_safe
 
 from . import charts, contact, history, numbers, replies
-from .forms import PeriodForm, ReplyForm
+from .forms import ChooseTemplateForm, PeriodForm, ReplyForm
 from .models import ReplyTemplate
 
 
@@ -36,9 +35,13 @@ def templates_for(inquiry):
 
 def change_page_context(request, object_id):
     """What the request's admin page shows below its form: the reply box and the history."""
-    if not str(object_id).isdigit():
+    # Read as admin's own change view reads it (the primary key's to_python): "²" or "abc" is
+    # no request, and admin itself says so.
+    try:
+        pk = Inquiry._meta.pk.to_python(object_id)
+    except ValidationError:
         return {}
-    inquiry = Inquiry.objects.select_related("trek").filter(pk=object_id).first()
+    inquiry = Inquiry.objects.select_related("trek").filter(pk=pk).first()
     if inquiry is None:
         return {}
     return {
@@ -58,16 +61,10 @@ def reply_view(request, object_id, *, model_admin):
     template = None
     preview = None
     if request.method == "POST":
-        form = ReplyForm(request.POST, inquiry=inquiry)
+        form = ReplyForm(request.POST, inquiry=inquiry, staff=request.user)
         if form.is_valid():
             template = form.cleaned_data["template"]
-            values = replies.values_for(
-                inquiry,
-                staff=request.user,
-                language=template.language if template else inquiry.language,
-            )
-            subject = replies.fill(form.cleaned_data["subject"], values)
-            body = replies.fill(form.cleaned_data["body"], values)
+            subject, body = form.filled["subject"], form.filled["body"]
             if "_send" in request.POST:
                 replies.send_reply(
                     inquiry=inquiry,
@@ -84,9 +81,11 @@ def reply_view(request, object_id, *, model_admin):
             preview = {"subject": " ".join(subject.split()), "body": body}
     else:
         initial = {}
-        chosen = request.GET.get("template", "")
-        if chosen.isdigit():
-            template = ReplyTemplate.objects.filter(is_active=True, pk=chosen).first()
+        chosen = ChooseTemplateForm(request.GET)
+        if chosen.is_valid():
+            template = chosen.cleaned_data["template"]
+        else:
+            messages.warning(request, _("That template is not offered: start from another."))
         if template is not None:
             values = replies.values_for(inquiry, staff=request.user, language=template.language)
             initial = {
@@ -167,19 +166,8 @@ def numbers_view(request, *, model_admin):
     return TemplateResponse(request, "desk/numbers.html", context)
 
 
-def _csv_cell(value):
-    # A spreadsheet runs a cell that starts with = + - @ (a trek named by staff, say).
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv(table, name, start, end):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="numbers-{name}-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
-    )
-    response.write("\ufeff")  # so that Excel reads the file as UTF-8
-    writer = csv.writer(response)
+    response, writer = csv_download(f"numbers-{name}-{start:%Y%m%d}-{end:%Y%m%d}.csv")
     writer.writerow(
         [
             _("Month") if name == "month" else _("Label"),
@@ -195,7 +183,7 @@ def _csv(table, name, start, end):
         label = row.label.strftime("%Y-%m") if name == "month" else row.label
         writer.writerow(
             [
-                _csv_cell(label),
+                formula_safe(label),
                 row.requests,
                 row.travellers,
                 row.won,

@@ -1,12 +1,9 @@
 """The sales pipeline: every request, newest first, moved New → Replied → Quote sent → Won/Lost."""
 
-import csv
 import datetime
-import itertools
-import re
-import unicodedata
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -24,6 +21,9 @@ from desk import changelist
 from desk import services as desk_services
 from desk import views as desk_views
 from desk.forms import InquiryDeskForm
+from operator_site import query
+from operator_site.query import MonthListFilter
+from operator_site.spreadsheets import csv_download, formula_safe
 
 from . import services
 from .models import TRAVELLER_FIELDS, Inquiry
@@ -45,30 +45,6 @@ CSV_COLUMNS = [
     ("staff_notes", "staff notes"),
     ("source_url", "page"),
 ]
-
-
-# What the form lets into a phone number (inquiries.forms.InquiryForm.clean_phone). A cell
-# of only these characters cannot call a function or reach a link or another program (that
-# takes letters), so "+44 7700 900123" is written as it is and pastes into WhatsApp.
-_PHONE_LIKE = re.compile(r"[0-9+()\-. ]+")
-
-
-def _skippable(char):
-    # Spreadsheets skip leading spaces, a BOM and other invisible characters before reading
-    # "=" as the start of a formula.
-    return char.isspace() or unicodedata.category(char) in ("Cf", "Zs")
-
-
-def _csv_safe(value, *, column=None):
-    """Spreadsheets run cells whose first visible character is = + - @ (or that start with a
-    tab or CR) as formulas: make them plain text with a leading apostrophe."""
-    text = "" if value is None else str(value)
-    if column == "phone" and _PHONE_LIKE.fullmatch(text):
-        return text
-    visible = "".join(itertools.dropwhile(_skippable, text))
-    if text[:1] in ("\t", "\r") or visible[:1] in ("=", "+", "-", "@"):
-        return "'" + text
-    return text
 
 
 class LargeGroupFilter(admin.SimpleListFilter):
@@ -121,23 +97,14 @@ class SpamFilter(admin.SimpleListFilter):
         return queryset.none()
 
 
-class TravelMonthFilter(admin.SimpleListFilter):
+class TravelMonthFilter(MonthListFilter):
     title = _("month of travel")
     parameter_name = "travel_month"
+    field = "travel_date"
 
     def lookups(self, request, model_admin):
         months = Inquiry.objects.dates("travel_date", "month", order="ASC")
         return [(f"{m:%Y-%m}", date_format(m, "F Y")) for m in months]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        try:
-            year, month = (int(part) for part in self.value().split("-"))
-            datetime.date(year, month, 1)
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(travel_date__year=year, travel_date__month=month)
 
 
 class NotificationFilter(admin.SimpleListFilter):
@@ -364,10 +331,7 @@ class InquiryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.csv"'
-        response.write("\ufeff")  # so that Excel reads the file as UTF-8
-        writer = csv.writer(response)
+        response, writer = csv_download(f"requests-{stamp}.csv")
         writer.writerow([title for _field, title in CSV_COLUMNS])
         for inquiry in queryset.select_related("trek", "owner").order_by("-received_at", "-id"):
             row = {
@@ -379,7 +343,10 @@ class InquiryAdmin(admin.ModelAdmin):
             }
             writer.writerow(
                 [
-                    _csv_safe(row[field] if field in row else getattr(inquiry, field), column=field)
+                    formula_safe(
+                        row[field] if field in row else getattr(inquiry, field),
+                        phone=field == "phone",
+                    )
                     for field, _title in CSV_COLUMNS
                 ]
             )
@@ -423,7 +390,7 @@ class InquiryAdmin(admin.ModelAdmin):
             name="inquiries_inquiry_summary",
         )
         reply = path(
-            "<path:object_id>/reply/",
+            "<int:object_id>/reply/",
             self.admin_site.admin_view(partial(desk_views.reply_view, model_admin=self)),
             name="inquiries_inquiry_reply",
         )
@@ -438,8 +405,8 @@ class InquiryAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
-        start = _parse_date(request.GET.get("start")) or today - datetime.timedelta(days=30)
-        end = _parse_date(request.GET.get("end")) or today
+        start = query.read(DATE, request.GET.get("start")) or today - datetime.timedelta(days=30)
+        end = query.read(DATE, request.GET.get("end")) or today
         if end < start:
             start, end = end, start
         rows = Inquiry.objects.not_spam().filter(
@@ -476,8 +443,4 @@ def _won():
     return Q(status=Inquiry.Status.WON)
 
 
-def _parse_date(value):
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+DATE = forms.DateField()

@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import ContentPage, ToConfirm
 from .pagecache import BumpOnActionsAdmin
@@ -103,3 +106,20 @@ class ToConfirmAdmin(admin.ModelAdmin):
     def reopen(self, request, queryset):
         updated = queryset.update(confirmed_at=None)
         self.message_user(request, _("%(count)d facts to confirm again.") % {"count": updated})
+
+
+class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's pages of an authenticator key (its text and QR code), where an id that names
+    no device is a 404: django-otp's own views let DoesNotExist through, a 500."""
+
+    def config_view(self, request, pk):
+        get_object_or_404(TOTPDevice, pk=pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        get_object_or_404(TOTPDevice, pk=pk)
+        return super().qrcode_view(request, pk)
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, StaffTOTPDeviceAdmin)

@@ -104,7 +104,8 @@ class SecondFactorLoginForm(AdminAuthenticationForm):
         user = self.get_user()
         if user is None or not second_factor_required(user):
             return self.cleaned_data
-        code = "".join(self.cleaned_data.get("otp_token", "").split())
+        # Recovery codes are written in lower case; one typed in capitals is the same code.
+        code = "".join(self.cleaned_data.get("otp_token", "").split()).lower()
         if not code:
             error = "code_required"
         elif not (TOTPDevice.objects.filter(user=user, confirmed=True).exists() or

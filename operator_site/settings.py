@@ -286,6 +286,9 @@ AUTHENTICATION_BACKENDS = [
     "operator_site.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The only login is admin's: where a ?next= it refuses (//elsewhere) leaves it, the admin index
+# (Django's default, /accounts/profile/, is no page here).
+LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1, maximum=100)
 AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from .languages import OTHER_LANGUAGES, missing_translation, untranslated
+from .text import PlainTextAdmin
 
 
 class TranslationStatusFilter(admin.SimpleListFilter):
@@ -24,7 +25,7 @@ class TranslationStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TranslatedContentAdmin(TranslationAdmin):
+class TranslatedContentAdmin(PlainTextAdmin, TranslationAdmin):
     """TranslationAdmin (every translated field as "name [en]" then "name [es]") with a "to
     translate" column and filter. Subclasses add `"to_translate"` to list_display and
     `TranslationStatusFilter` to list_filter."""

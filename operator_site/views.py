@@ -5,14 +5,14 @@ import shutil
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import IntegrityError, connection, transaction
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 from django.views.static import serve
 
@@ -53,7 +53,7 @@ class ContentPageView(DetailView):
         return context
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     lines = [
@@ -106,7 +106,7 @@ def _disk_check():
     return "full" if free < settings.DATA_DIR_MIN_FREE_MB * 1024 * 1024 else "ok"
 
 
-@require_GET
+@require_safe
 @cache_control(no_store=True)
 def healthz(request):
     """For a load balancer. 200 when this server can serve and store: the database answers
@@ -167,14 +167,17 @@ def server_error(request):
     return _error_page(request, "500.html", 500)
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def media(request, path):
     """Uploaded photos on a one-server install; their names change when the photo does."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError:  # a name the file system refuses (too long, say) names no photo
+        raise Http404("No such file") from None
 
 
-@require_GET
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico on pages without an icon link (admin): send the real one."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))

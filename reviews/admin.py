@@ -3,12 +3,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from operator_site.pagecache import BumpOnActionsAdmin
+from operator_site.text import PlainTextAdmin
 
 from .models import Review, ReviewRequest
 
 
 @admin.register(Review)
-class ReviewAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
+class ReviewAdmin(BumpOnActionsAdmin, PlainTextAdmin, admin.ModelAdmin):
     list_display = [
         "first_name",
         "country",

@@ -167,8 +167,10 @@ def test_blog_list_paginates_and_refuses_to_cache_made_up_pages(client):
     second = client.get(reverse("blog:list"), {"page": "2"}).text
     assert first.count('class="post-summary') == 10
     assert second.count('class="post-summary') == 2
-    assert client.get(reverse("blog:list"), {"page": "9999"}).status_code == 200
-    assert client.get(reverse("blog:list"), {"page": "x' or 1"}).status_code == 200
+    past_the_end = client.get(reverse("blog:list"), {"page": "9999"})
+    assert (past_the_end.status_code, past_the_end.url) == (302, "/blog/?page=2")
+    garbage = client.get(reverse("blog:list"), {"page": "x' or 1"})
+    assert (garbage.status_code, garbage.url) == (302, "/blog/")
 
 
 def test_blog_pages_run_few_queries_cold_and_none_warm(client):

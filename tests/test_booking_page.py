@@ -164,7 +164,7 @@ def test_a_half_filled_traveller_form_is_saved_to_finish_later(client):
         ({"nationality": "XX"}, "Select a valid choice"),
         ({"date_of_birth": "2999-01-01"}, "cannot be in the future"),
         ({"date_of_birth": "1800-01-01"}, "check the year of birth"),
-        ({"date_of_birth": "02/31/1990"}, "Enter a valid date."),
+        ({"date_of_birth": "02/31/1990"}, "Enter the date as year-month-day"),
         ({"full_name": "x" * 101}, "at most 100 characters"),
         ({"full_name": "Ana\nQuispe"}, "one line"),
         ({"dietary_needs": "x" * 301}, "at most 300 characters"),

@@ -144,20 +144,41 @@ def test_catalogue_is_paginated(client):
     assert "page=1" in second.text
 
 
-@pytest.mark.parametrize("page", ["99", "999999999999999999999999", "-3", "last"])
-def test_a_page_past_the_end_shows_the_last_page(client, page):
+@pytest.mark.parametrize("page", ["99", "999999999999999999999999"])
+def test_a_page_past_the_end_is_sent_to_the_last_page(client, page):
+    for _ in range(CATALOGUE_PAGE_SIZE + 1):
+        make_walk(make_trek(difficulty=Trek.Difficulty.EASY), 1)
+    response = client.get(URL, {"difficulty": "easy", "page": page})
+    assert response.status_code == 302
+    assert response.url == f"{URL}?difficulty=easy&page=2"
+    assert client.get(response.url).context["page_obj"].number == 2
+
+
+def test_the_last_page_is_page_last(client):
     for _ in range(CATALOGUE_PAGE_SIZE + 1):
         make_walk(make_trek(), 1)
-    response = client.get(URL, {"page": page})
+    response = client.get(URL, {"page": "last"})
     assert response.status_code == 200
     assert response.context["page_obj"].number == 2
 
 
-def test_a_page_that_is_not_a_number_shows_the_first_page(client):
-    make_walk(make_trek(), 1)
-    response = client.get(URL, {"page": "banana"})
-    assert response.status_code == 200
-    assert response.context["page_obj"].number == 1
+@pytest.mark.parametrize(
+    ("page", "canonical"),
+    [
+        ("banana", URL),
+        ("-3", URL),
+        ("0", URL),
+        ("²", URL),
+        ("٢", f"{URL}?page=2"),
+        ("02", f"{URL}?page=2"),
+    ],
+)
+def test_a_page_written_another_way_is_sent_to_its_canonical_address(client, page, canonical):
+    for _ in range(CATALOGUE_PAGE_SIZE + 1):
+        make_walk(make_trek(), 1)
+    response = client.get(URL, {"page": page})
+    assert response.status_code == 302
+    assert response.url == canonical
 
 
 def test_pagination_keeps_the_filters(client):

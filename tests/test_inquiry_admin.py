@@ -83,7 +83,10 @@ def test_filter_by_status_trek_month_and_source(staff_client):
     assert names(trek__id__exact=str(lares.pk)) == {a}
     assert names(travel_month=f"{july:%Y-%m}") == {a}
     assert names(lead_source__exact="friend") == {b}
-    assert names(travel_month="garbage") == set()
+    # A month that is not one is ignored, and staff are told.
+    response = _changelist(staff_client, travel_month="2027-²")
+    assert set(response.context["cl"].result_list) == {a, b}
+    assert "“2027-²” is not a month (YYYY-MM): that filter was ignored." in response.text
 
 
 def test_search_by_name_or_email(staff_client):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from operator_site.pagecache import BumpOnActionsAdmin
+from operator_site.text import PlainTextAdmin
 from operator_site.translation_admin import TranslatedContentAdmin, TranslationStatusFilter
 
 from . import images
@@ -80,7 +81,7 @@ def warn_about_elevations(request, stages):
         messages.warning(request, warning)
 
 
-class ItineraryStageInline(TranslationStackedInline):
+class ItineraryStageInline(PlainTextAdmin, TranslationStackedInline):
     model = ItineraryStage
     extra = 0
     autocomplete_fields = ["start_place", "end_place", "highest_place"]
@@ -133,7 +134,7 @@ def photo_preview(photo):
     )
 
 
-class TrekImageInline(TranslationTabularInline):
+class TrekImageInline(PlainTextAdmin, TranslationTabularInline):
     model = TrekImage
     form = TrekImageForm
     extra = 0
@@ -145,7 +146,7 @@ class TrekImageInline(TranslationTabularInline):
         return photo_preview(photo)
 
 
-class TrekFAQInline(TranslationStackedInline):
+class TrekFAQInline(PlainTextAdmin, TranslationStackedInline):
     model = TrekFAQ
     extra = 0
 
@@ -357,7 +358,7 @@ class TrekFAQAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
 
 
 @admin.register(Departure)
-class DepartureAdmin(BumpOnActionsAdmin, admin.ModelAdmin):
+class DepartureAdmin(BumpOnActionsAdmin, PlainTextAdmin, admin.ModelAdmin):
     list_display = [
         "start_date",
         "trek",

@@ -156,22 +156,26 @@ class TrekFilterForm(forms.Form):
             treks = treks.filter(Exists(departures))
         return treks.order_by(*self.SORTS[data.get("sort") or "popular"])
 
-    def cache_variant(self, page, *, noindex):
-        """What of the query string changes the catalogue page, normalised: the filters that
-        were understood, the names of those that were not (the notice), the page and whether
-        the page is noindex. None when the page number is not a plain one: such a request is
-        rendered, never stored, so made-up query strings cannot fill the cache."""
-        if not (page in ("", "last") or (page.isdigit() and len(page) <= 3)):
-            return None
+    def cache_variant(self, query, page, *, noindex):
+        """What of the query string changes the catalogue page, normalised: the filters, the
+        page (a number or "last") and whether the page is noindex. None (rendered, never
+        stored) when a value was not understood (the page names it in a notice), a parameter
+        is repeated or unknown (?utm_source=): only pages that exist are stored."""
         self.is_valid()
+        known = {*self.fields, "page"}
+        if (
+            self.errors
+            or self.oversized
+            or any(key not in known or len(values) > 1 for key, values in query.lists())
+        ):
+            return None
         understood = sorted(
             (name, str(getattr(value, "pk", value)))
             for name, value in self.cleaned_data.items()
             if value not in (None, "", False)
         )
-        ignored = sorted({*self.errors, *self.oversized})
         # The day: the months offered and which departures are still ahead change with it.
-        return repr((understood, ignored, page, noindex, self.today.isoformat()))
+        return repr((understood, page or 1, noindex, self.today.isoformat()))
 
     def is_filtered(self):
         self.is_valid()

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django import forms
 from django.db.models import (
     Avg,
     Count,
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from operator_site import pagecache
+from operator_site import pagecache, query
 from operator_site.models import ContentPage
 from operator_site.views import breadcrumbs
 
@@ -38,6 +39,8 @@ CATALOGUE_PAGE_SIZE = 12
 # The trek page lists (and its request form offers) this many departures, the next ones: one
 # query however many a season has.
 NEXT_DEPARTURES = 12
+# A departure's id in ?departure=: a positive number a database key can hold.
+DEPARTURE_ID = forms.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
 def visible_treks(request):
@@ -115,10 +118,16 @@ class TrekDetailView(DetailView):
         if len(slug) > Trek._meta.get_field("slug").max_length:
             raise Http404("No trek has a slug this long.")
         # "Ask about this date" links here with ?departure=<id>: the form comes with it chosen.
-        # Anything but a plain number shares the plain page; a number that is not one of the
-        # listed departures is sent to the plain page (below), so ids cannot fill the cache.
-        chosen = request.GET.get("departure", "")
-        self.chosen_departure = int(chosen) if chosen.isdigit() and len(chosen) <= 9 else None
+        # The id is read by a form field; anything else, or an id written another way ("٣",
+        # "007"), is sent to the page's own address, and an id that is not one of the listed
+        # departures to the plain page (below): made-up values cannot fill the cache.
+        raw = request.GET.get("departure", "")
+        self.chosen_departure = query.read(DEPARTURE_ID, raw)
+        if raw and str(self.chosen_departure) != raw:
+            address = reverse("treks:detail", kwargs={"slug": slug})
+            if self.chosen_departure is not None:
+                address += f"?departure={self.chosen_departure}"
+            return redirect(address)
         return pagecache.serve(
             request,
             lambda: self._page(request, *args, **kwargs),
@@ -279,16 +288,34 @@ class TrekListView(ListView):
 
     def get(self, request, *args, **kwargs):
         self.form = TrekFilterForm.from_query(request.GET)
-        # Every visitor asking for the same filters sees the same page; other parameters
-        # (?utm_source=) share the plain page, so that made-up query strings cannot fill the cache.
+        # ?page= is a number or "last"; written another way ("٣", "02", "banana") it is sent to
+        # the page's canonical address, and past the last page to the last (paginate_queryset).
+        raw_page = request.GET.get(self.page_kwarg, "")
+        self.number = "last" if raw_page == "last" else query.read(query.PAGE_NUMBER, raw_page)
+        self.redirect_to = None
+        if raw_page and str(self.number) != raw_page:
+            return redirect(self._address(self.number))
+        # Every visitor asking for the same filters sees the same page. Only pages that exist
+        # are stored: not a value the form did not understand, nor other parameters
+        # (?utm_source=), so made-up query strings cannot fill the cache.
         return pagecache.serve(
             request,
-            lambda: super(TrekListView, self).get(request),
+            self._page,
             name="trek-list",
-            variant=self.form.cache_variant(
-                request.GET.get(self.page_kwarg, ""), noindex=self.is_noindex()
-            ),
+            variant=self.form.cache_variant(request.GET, self.number, noindex=self.is_noindex()),
         )
+
+    def _page(self):
+        response = super().get(self.request)
+        return redirect(self.redirect_to) if self.redirect_to else response
+
+    def _address(self, number):
+        """This address with page `number` (none for the first)."""
+        params = self.request.GET.copy()
+        params.pop(self.page_kwarg, None)
+        if number not in (None, 1):
+            params[self.page_kwarg] = str(number)
+        return self.request.path + (f"?{params.urlencode()}" if params else "")
 
     def is_noindex(self):
         # Filtered and sorted lists are the same treks again: index the plain list only.
@@ -299,10 +326,12 @@ class TrekListView(ListView):
         return self.form.filter(treks)
 
     def paginate_queryset(self, queryset, page_size):
-        # get_page(): a page number past the end shows the last page, garbage shows the first.
         paginator = self.get_paginator(queryset, page_size)
-        number = self.request.GET.get(self.page_kwarg)
-        page = paginator.get_page(paginator.num_pages if number == "last" else number)
+        number = paginator.num_pages if self.number == "last" else self.number or 1
+        if number > paginator.num_pages:
+            self.redirect_to = self._address(paginator.num_pages)
+            number = paginator.num_pages
+        page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
