@@ -7,7 +7,9 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inquiries.tokens import read_form_token
@@ -86,12 +88,11 @@ def test_what_is_stored_of_every_public_page_holds_nothing_of_a_visitor(stored):
 
 
 @pytest.mark.parametrize("url", [LARES, "/contact/", "/"])
-def test_warm_pages_run_no_query_and_cold_ones_few(
-    client, url, django_assert_num_queries, django_assert_max_num_queries
-):
+def test_warm_pages_run_no_query(client, url, django_assert_num_queries):
     _catalogue()
-    with django_assert_max_num_queries(8):
+    with CaptureQueriesContext(connection) as cold:
         assert client.get(url).status_code == 200
+    assert len(cold) > 0
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
 
