@@ -178,7 +178,7 @@ def test_an_edit_shows_in_this_process_with_every_per_process_thing_forgotten(cl
     client.get(LARES)
     trek.name = "Lares Weavers Trek"
     trek.save()
-    pagecache._manifest_hash.cache_clear()  # the only per-process memo: a file's hash
+    pagecache.release.cache_clear()  # the only per-process memo: the code digest
     assert "Lares Weavers Trek" in client.get(LARES).content.decode()
 
 
@@ -188,7 +188,7 @@ def test_a_bump_made_while_redis_is_unreachable_shows_once_its_copy_expires(
 ):
     from django_redis import get_redis_connection
 
-    monkeypatch.setattr(pagecache, "VERSION_TIMEOUT", 1)
+    monkeypatch.setattr(pagecache.version, "VERSION_TIMEOUT", 1)
     prefix = f"pagecache-test-{settings.CACHE_KEY_PREFIX or 'local'}"
     settings.CACHES = redis_cache_settings(redis_url(), prefix)
     trek = make_trek(name="Lares Trek", slug="lares-trek")
@@ -268,11 +268,40 @@ def test_a_version_entry_of_the_wrong_kind_is_replaced(client, file_cache):
     assert type(cache.get(pagecache.VERSION_KEY)) is int
 
 
-def test_the_release_is_part_of_the_key(client, settings, django_assert_max_num_queries):
+def test_the_release_is_part_of_the_key(client, monkeypatch):
     make_stage(make_trek(name="Lares Trek", slug="lares-trek"))
-    settings.RELEASE = "abc123"
     client.get(LARES)
-    settings.RELEASE = "def456"  # a deploy
-    with django_assert_max_num_queries(8) as queries:
+    monkeypatch.setattr(pagecache, "release", lambda: "other code")  # a deploy
+    with CaptureQueriesContext(connection) as queries:
         client.get(LARES)
     assert len(queries) > 0  # rendered afresh, not served from the older release's page
+
+
+def test_the_release_follows_the_code_and_templates(settings):
+    """A digest of the site's files: the same for the same files, another for a changed
+    template (tests/test_deploy.py runs the README's deploy steps on a real gunicorn)."""
+    digest = pagecache.version.release.__wrapped__  # uncached: reads the files again
+    before = digest()
+    assert before == pagecache.release()
+    template = settings.BASE_DIR / "templates" / "base.html"
+    original = template.read_bytes()
+    try:
+        template.write_bytes(original + b"<!-- changed -->")
+        assert digest() != before
+    finally:
+        template.write_bytes(original)
+    assert digest() == before
+
+
+def test_a_new_secret_key_never_serves_a_page_stored_with_the_old_markers(client, settings):
+    make_stage(make_trek(name="Lares Trek", slug="lares-trek"))
+    old_marker = pagecache.marker("csrf_token")
+    assert client.get(LARES).status_code == 200  # stored under the old key
+    settings.SECRET_KEY = "another-secret-key-after-a-rotation-" + "x" * 20
+    assert pagecache.marker("csrf_token") != old_marker
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(LARES).content.decode()
+    assert len(queries) > 0  # rendered afresh
+    assert "slot-" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert len(token) == 64  # a real CSRF token filled in, not a marker

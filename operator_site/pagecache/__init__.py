@@ -4,18 +4,15 @@ A public page (a trek, a listing, the contact form) is the same for every visito
 values: the CSRF token and the request form's token. `serve()` renders the view's page once,
 whole, with its ordinary template, where each such value is a *slot marker*; stores that HTML
 under a key made of the page's name and variant, the language, the canonical host
-(settings.SITE_URL, never the request's Host header), the content version and the release; and
-fills the slots with this visitor's values in every response. Pages that must not be stored (a
-form with errors, a message for the visitor, a signed-in user, a POST) are rendered and filled
-by the same code.
+(settings.SITE_URL, never the request's Host header), the content version and the release
+(`version.py`), signed with SECRET_KEY; and fills the slots with this visitor's values in every
+response. Pages that must not be stored (a form with errors, a message for the visitor, a
+signed-in user, a POST) are rendered and filled by the same code.
 
-The content version is a database row (`operator_site.models.ContentVersion`), bumped in the
-transaction of every change (`watch()`, `bump()`, `BumpOnActionsAdmin`). The cache holds a copy
-for VERSION_TIMEOUT seconds only, so that a warm page runs no query and a bump the cache missed
-(Redis unreachable) is seen within that time. Nothing is kept in one process's memory.
+The slot markers are derived from SECRET_KEY, and so is the key: a new SECRET_KEY never finds a
+page stored with the old markers. Nothing is kept in one process's memory that another needs.
 """
 
-import functools
 import gzip
 import hashlib
 import logging
@@ -26,9 +23,6 @@ import zlib
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.middleware.gzip import re_accepts_gzip
@@ -37,13 +31,18 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.translation import get_language
 
-from operator_site.models import ContentVersion
+from .version import (  # noqa: F401  (the package's API: apps call pagecache.bump() etc.)
+    VERSION_KEY,
+    BumpOnActionsAdmin,
+    _safely,
+    bump,
+    content_version,
+    release,
+    watch,
+)
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "pagecache:version"
-# Seconds a bump that the cache did not hear of (Redis down) can stay unseen.
-VERSION_TIMEOUT = 30
 # Pages of older versions are never read again; they age out.
 PAGE_TIMEOUT = 60 * 60 * 24
 
@@ -170,8 +169,10 @@ def _per_visitor(request, csrf_before, html, markers):
 
 
 def page_key(name, variant=""):
+    """The key of a page: an HMAC with SECRET_KEY (as the slot markers are), so that pages
+    stored under another secret key, with other markers, are never read."""
     parts = (name, variant, get_language(), settings.SITE_URL, content_version(), release())
-    return "pagecache:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return "pagecache:page:" + salted_hmac("pagecache.page", repr(parts)).hexdigest()[:32]
 
 
 def _read(key):
@@ -193,97 +194,3 @@ def _read(key):
         return entry
     _safely(cache.delete, key)
     return None
-
-
-def _safely(method, *args):
-    """A cache write that may fail (cache down, disk full): the page is served all the same."""
-    try:
-        return method(*args)
-    except Exception:
-        logger.warning("cache unavailable: %s not done", method.__name__, exc_info=True)
-        return None
-
-
-# --- The content version --------------------------------------------------------------------
-
-
-def content_version():
-    """The version from the cache's copy; else from the database, and the copy refilled with
-    add(), which never replaces a newer copy that another request has just written."""
-    try:
-        version = cache.get(VERSION_KEY)
-    except Exception:
-        logger.warning("content version unreadable in the cache", exc_info=True)
-        version = False
-    if type(version) is int:
-        return version
-    if version is not None:  # corrupt or unreadable: deleted, so that the next add() works
-        _safely(cache.delete, VERSION_KEY)
-    version = _stored_version()
-    _safely(cache.add, VERSION_KEY, version, VERSION_TIMEOUT)
-    return version
-
-
-def _stored_version():
-    return ContentVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
-
-
-def bump():
-    """Make every stored page unreachable. Call it in the transaction of the change."""
-    _row, created = ContentVersion.objects.get_or_create(pk=1, defaults={"n": 1})
-    if not created:
-        ContentVersion.objects.filter(pk=1).update(n=F("n") + 1)
-    # At once, so that this connection (an admin save's next page, a test) sees the change;
-    # the copy every worker reads is written when the change is committed.
-    _safely(cache.delete, VERSION_KEY)
-    transaction.on_commit(_publish_version)
-
-
-def _publish_version():
-    _safely(cache.set, VERSION_KEY, _stored_version(), VERSION_TIMEOUT)
-
-
-def watch(*models):
-    """Bump the version on every save and delete of `models` and change of their m2m links."""
-    for model in models:
-        post_save.connect(_row_changed, sender=model)
-        post_delete.connect(_row_changed, sender=model)
-        for field in model._meta.many_to_many:
-            m2m_changed.connect(_links_changed, sender=field.remote_field.through)
-
-
-def _row_changed(sender, **kwargs):
-    bump()
-
-
-def _links_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
-        bump()
-
-
-class BumpOnActionsAdmin:
-    """For the ModelAdmin of a watched model: admin actions often use queryset.update(), which
-    sends no signal, so every action bumps the version."""
-
-    def response_action(self, request, queryset):
-        response = super().response_action(request, queryset)
-        bump()
-        return response
-
-
-# --- The release ----------------------------------------------------------------------------
-
-
-def release():
-    """Which deploy rendered a page: RELEASE (`make run` passes the git commit), else the static
-    files manifest's hash (a new CSS or JS file changes it). Pages of another release are never
-    served; `prepare_site` also bumps the version, for template edits under the same commit."""
-    return settings.RELEASE or _manifest_hash(settings.STATIC_ROOT / "staticfiles.json")
-
-
-@functools.cache
-def _manifest_hash(path):
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    except OSError:
-        return ""
