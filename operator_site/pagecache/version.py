@@ -9,8 +9,8 @@ variable to set.
 
 import functools
 import hashlib
-import importlib.metadata
 import logging
+import sysconfig
 from pathlib import Path
 
 from django.apps import apps
@@ -124,9 +124,10 @@ def release():
     for path in _code_files():
         digest.update(str(path.relative_to(settings.BASE_DIR)).encode() + b"\0")
         digest.update(path.read_bytes())
-    packages = sorted(
-        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
-    )
+    # The installed packages by name and version, from their folders' names (cheaper in time
+    # and memory than importlib.metadata, which parses every package's metadata).
+    site_packages = {Path(sysconfig.get_paths()[key]) for key in ("purelib", "platlib")}
+    packages = sorted(p.name for folder in site_packages for p in folder.glob("*.dist-info"))
     digest.update("\n".join(packages).encode())
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.is_file():

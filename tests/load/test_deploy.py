@@ -10,19 +10,14 @@ import time
 
 from tests.load.harness import BIN, ROOT, Browser, _clean_environ, free_port
 
-# What a checkout of the site holds (the tests and tools are not deployed code).
-_CODE = ("manage.py", "pyproject.toml", "operator_site", "templates", "static", "locale", "fixtures")
-_APPS = ("treks", "inquiries", "desk", "bookings", "blog", "reviews")
+# What is not the site's code: the copy leaves it out.
+_NOT_DEPLOYED = (".git", ".venv", "var", "tests", "tools", "node_modules", "*.egg-info")
 
 
 def _copy_code(target):
-    target.mkdir()
-    for name in (*_CODE, *_APPS):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, target / name)
+    """A copy of this checkout's code, as a deploy would have it."""
+    ignore = shutil.ignore_patterns("__pycache__", *_NOT_DEPLOYED)
+    shutil.copytree(ROOT, target, ignore=ignore)
     return target
 
 
