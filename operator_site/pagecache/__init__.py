@@ -16,9 +16,6 @@ page stored with the old markers. Nothing is kept in one process's memory that a
 import gzip
 import hashlib
 import logging
-import secrets
-import struct
-import zlib
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -100,13 +97,9 @@ def serve(request, render, *, name, variant="", store=True):
             etag = None
         else:
             # A page with no slot is stored with its gzip: it is the same bytes for everyone.
-            # A page with slots keeps what comes before the first one deflated once (_gzip).
-            slots_at = [html.find(mark.encode()) for mark in markers.values()]
-            if any(at >= 0 for at in slots_at):
-                head = html[: min(at for at in slots_at if at >= 0)]
-                deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
-                head_z = deflate.compress(head) + deflate.flush(zlib.Z_SYNC_FLUSH)
-                entry = (html, (len(head), head_z, zlib.crc32(head)))
+            # A page with slots is compressed per response by GZipMiddleware.
+            if any(mark.encode() in html for mark in markers.values()):
+                entry = (html, None)
             else:
                 entry = (html, gzip.compress(html, compresslevel=9, mtime=0))
             _safely(cache.set, key, entry, PAGE_TIMEOUT)
@@ -115,35 +108,22 @@ def serve(request, render, *, name, variant="", store=True):
 
 
 def _filled(request, response, html, gzipped, markers, etag):
-    """The response with the slots filled, compressed here when the browser takes gzip: Django's
-    GZipMiddleware (which compresses every other response) would spend more time at its level 6
-    than serving the stored page takes. It leaves a response with a Content-Encoding alone."""
+    """The response with the slots filled. A page with no slot is the same bytes for everyone:
+    its gzip, made once when it was stored, is sent as it is (GZipMiddleware leaves a response
+    with a Content-Encoding alone). A page with slots is compressed per response by Django's
+    GZipMiddleware, with its padding of random length against BREACH: make bench measured no
+    gain from compressing the page's head once (issue 21)."""
     for slot, mark in markers.items():
         if mark.encode() in html:
             html = html.replace(mark.encode(), escape(_slots[slot](request)).encode())
     patch_vary_headers(response, ("Accept-Encoding",))
-    if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
-        response.content = gzipped if isinstance(gzipped, bytes) else _gzip(html, gzipped)
+    if gzipped and re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        response.content = gzipped
         response["Content-Encoding"] = "gzip"
         etag = etag and "W/" + etag  # another representation of the same page
     else:
         response.content = html
     return _headed(response, etag)
-
-
-def _gzip(body, head=None):
-    """gzip of a page with tokens. `head` is (length, deflated, CRC-32) of the part before the
-    first slot, deflated once when the page was stored and ending on a byte-aligned flush, so
-    the rest, deflated now at level 1 in a stream of its own, follows it as one valid stream
-    (the tokens share no compression context with the page: nothing for BREACH to probe).
-    A file name of random length in the header, as Django's GZipMiddleware adds against BREACH."""
-    head_length, head_z, crc = head or (0, b"", 0)
-    tail = body[head_length:]
-    deflate = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS)
-    name = b"a" * secrets.randbelow(100) + b"\x00"
-    header = bytes([0x1F, 0x8B, 8, gzip.FNAME, 0, 0, 0, 0, 0, 255]) + name
-    trailer = struct.pack("<II", zlib.crc32(tail, crc), len(body) & 0xFFFFFFFF)
-    return header + head_z + deflate.compress(tail) + deflate.flush() + trailer
 
 
 def _headed(response, etag):
@@ -189,7 +169,7 @@ def _read(key):
         type(entry) is tuple
         and len(entry) == 2
         and isinstance(entry[0], bytes)
-        and (isinstance(entry[1], bytes) or (type(entry[1]) is tuple and len(entry[1]) == 3))
+        and (entry[1] is None or isinstance(entry[1], bytes))
     ):
         return entry
     _safely(cache.delete, key)
