@@ -121,8 +121,11 @@ def release():
     files computes the same value, and a restart after a deploy computes the new one. The
     tests and tools folders are no app of the site's: they are not read."""
     digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR).resolve()
     for path in _code_files():
-        digest.update(str(path.relative_to(settings.BASE_DIR)).encode() + b"\0")
+        # Relative to the checkout: the same code installed elsewhere gives the same value.
+        name = path.relative_to(base) if path.is_relative_to(base) else path
+        digest.update(str(name).encode() + b"\0")
         digest.update(path.read_bytes())
     # The installed packages by name and version, from their folders' names (cheaper in time
     # and memory than importlib.metadata, which parses every package's metadata).
