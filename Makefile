@@ -5,9 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
-# Part of every cached page's key (operator_site.pagecache): the commit being served.
-RELEASE ?= $(shell git rev-parse --short HEAD 2>/dev/null)
-export DATA_DIR PORT RELEASE
+export DATA_DIR PORT
 
 .PHONY: proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages social-card
 

@@ -2,8 +2,6 @@
 keeps only the tags a guide needs, so nothing staff paste (a script, an iframe, an onclick)
 reaches a page."""
 
-import markdown
-import nh3
 from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {
@@ -14,6 +12,11 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 
 
 def render_markdown(text):
+    # Imported here: a post is rendered once per content version (the page cache keeps it) and
+    # by staff's previews, so most workers never need Python-Markdown or nh3 in memory.
+    import markdown
+    import nh3
+
     html = markdown.markdown(text, extensions=["tables"], output_format="html")
     clean = nh3.clean(
         html,

@@ -8,7 +8,6 @@ and a local number is the one case a traveller leaves the code out.
 
 from urllib.parse import quote, urlencode
 
-import phonenumbers
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,6 +19,10 @@ def e164(phone):
     """ "+51984123456" for a valid number, "" for anything else (a typo, a name, empty)."""
     if not phone:
         return ""
+    # Imported here: only staff's pages show WhatsApp links, and libphonenumber's metadata
+    # would otherwise sit in every worker that serves the public pages.
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(phone, DEFAULT_REGION)
     except phonenumbers.NumberParseException:

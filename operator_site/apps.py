@@ -19,5 +19,8 @@ class OperatorSiteConfig(AppConfig):
     def ready(self):
         from . import pagecache, signals  # noqa: F401  (signals connects its receivers)
 
+        # The release digest, once, at start-up: in gunicorn's master before it forks, so that
+        # every worker has it without reading the files again.
+        pagecache.release()
         # Content pages are in the menu of every page.
         pagecache.watch(self.get_model("ContentPage"))

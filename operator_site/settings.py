@@ -619,8 +619,5 @@ SITE_URL = (
 ).rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}")
-# Which deploy this is (the git commit, `make run` passes it): part of every cached page's key,
-# so that pages rendered by older code are never served. Empty: the static manifest's hash.
-RELEASE = env_str("RELEASE")
 # A refused POST (no or stale CSRF token) gets a page in the site's style.
 CSRF_FAILURE_VIEW = "operator_site.views.csrf_failure"

@@ -6,8 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,33 +15,9 @@ from treks.models import Departure
 
 pytestmark = pytest.mark.django_db
 
-COLD_MAX = 8
-
 
 def _in(days):
     return timezone.localdate() + datetime.timedelta(days=days)
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-@pytest.mark.parametrize("count", [3, 300])
-def test_trek_page_queries_stay_flat_whatever_the_number_of_departures(client, count):
-    trek = make_walk(make_trek(), 3)
-    trek.alternatives.add(make_walk(make_trek(), 2))
-    Departure.objects.bulk_create(
-        Departure(trek=trek, start_date=_in(n + 1), seats=8, price_per_person=500)
-        for n in range(count)
-    )
-    url = trek.get_absolute_url()
-    cold = _queries(client, url)
-    warm = _queries(client, url)
-    assert cold <= COLD_MAX, f"cold: {cold} queries"
-    assert warm == 0
 
 
 def test_trek_page_lists_next_departures_with_end_date_seats_status_and_price(client):

@@ -7,7 +7,9 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inquiries.tokens import read_form_token
@@ -86,12 +88,11 @@ def test_what_is_stored_of_every_public_page_holds_nothing_of_a_visitor(stored):
 
 
 @pytest.mark.parametrize("url", [LARES, "/contact/", "/"])
-def test_warm_pages_run_no_query_and_cold_ones_few(
-    client, url, django_assert_num_queries, django_assert_max_num_queries
-):
+def test_warm_pages_run_no_query(client, url, django_assert_num_queries):
     _catalogue()
-    with django_assert_max_num_queries(8):
+    with CaptureQueriesContext(connection) as cold:
         assert client.get(url).status_code == 200
+    assert len(cold) > 0
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
 
@@ -177,7 +178,7 @@ def test_an_edit_shows_in_this_process_with_every_per_process_thing_forgotten(cl
     client.get(LARES)
     trek.name = "Lares Weavers Trek"
     trek.save()
-    pagecache._manifest_hash.cache_clear()  # the only per-process memo: a file's hash
+    pagecache.release.cache_clear()  # the only per-process memo: the code digest
     assert "Lares Weavers Trek" in client.get(LARES).content.decode()
 
 
@@ -187,7 +188,7 @@ def test_a_bump_made_while_redis_is_unreachable_shows_once_its_copy_expires(
 ):
     from django_redis import get_redis_connection
 
-    monkeypatch.setattr(pagecache, "VERSION_TIMEOUT", 1)
+    monkeypatch.setattr(pagecache.version, "VERSION_TIMEOUT", 1)
     prefix = f"pagecache-test-{settings.CACHE_KEY_PREFIX or 'local'}"
     settings.CACHES = redis_cache_settings(redis_url(), prefix)
     trek = make_trek(name="Lares Trek", slug="lares-trek")
@@ -267,11 +268,42 @@ def test_a_version_entry_of_the_wrong_kind_is_replaced(client, file_cache):
     assert type(cache.get(pagecache.VERSION_KEY)) is int
 
 
-def test_the_release_is_part_of_the_key(client, settings, django_assert_max_num_queries):
+def test_the_release_is_part_of_the_key(client, monkeypatch):
     make_stage(make_trek(name="Lares Trek", slug="lares-trek"))
-    settings.RELEASE = "abc123"
     client.get(LARES)
-    settings.RELEASE = "def456"  # a deploy
-    with django_assert_max_num_queries(8) as queries:
+    monkeypatch.setattr(pagecache, "release", lambda: "other code")  # a deploy
+    with CaptureQueriesContext(connection) as queries:
         client.get(LARES)
     assert len(queries) > 0  # rendered afresh, not served from the older release's page
+
+
+def test_the_release_follows_the_code_and_templates(settings, tmp_path):
+    """A digest of the site's files: the same for the same files, another for a changed
+    template (tests/load/test_deploy.py runs the README's deploy steps on a real gunicorn)."""
+    digest = pagecache.version.release.__wrapped__  # uncached: reads the files again
+    assert digest() == pagecache.release()  # the same code, the same value
+    template = tmp_path / "page.html"
+    template.write_text("<p>Before</p>")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    ]
+    before = digest()
+    assert before != pagecache.release()  # one more template
+    template.write_text("<p>After</p>")
+    assert digest() != before
+    template.write_text("<p>Before</p>")
+    assert digest() == before
+
+
+def test_a_new_secret_key_never_serves_a_page_stored_with_the_old_markers(client, settings):
+    make_stage(make_trek(name="Lares Trek", slug="lares-trek"))
+    old_marker = pagecache.marker("csrf_token")
+    assert client.get(LARES).status_code == 200  # stored under the old key
+    settings.SECRET_KEY = "another-secret-key-after-a-rotation-" + "x" * 20
+    assert pagecache.marker("csrf_token") != old_marker
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(LARES).content.decode()
+    assert len(queries) > 0  # rendered afresh
+    assert "slot-" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert len(token) == 64  # a real CSRF token filled in, not a marker

@@ -157,7 +157,6 @@ def test_query_count_is_the_same_with_3_or_30_stages(client):
     cache.clear()  # both cold
     long_count = _count_queries(client, long.get_absolute_url())
     assert short_count == long_count
-    assert long_count <= 8
 
 
 def test_itinerary_and_charts_escape_what_staff_typed(client):

@@ -18,7 +18,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageFile, ImageOps
 
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel camera; anything bigger is refused, not resized
@@ -27,8 +26,15 @@ RENDITION_WIDTHS = (480, 960, 1600)
 JPEG_QUALITY = 82
 WEBP_QUALITY = 78
 
-# Never decode half a file: a truncated upload must fail, not show a grey band.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+def _pillow():
+    """Pillow, imported when a photo is checked or resized (staff's uploads): the workers that
+    only serve pages never load it."""
+    from PIL import Image, ImageFile, ImageOps
+
+    # Never decode half a file: a truncated upload must fail, not show a grey band.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return Image, ImageOps
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ def validated_image(upload):
 
     Raises ValidationError with a message an editor can act on. Writes nothing anywhere.
     """
+    Image, ImageOps = _pillow()
     size = getattr(upload, "size", None)
     if not size:
         raise ValidationError(_("The file is empty (0 bytes)."), code="empty")
@@ -161,6 +168,7 @@ def encode(image, kind, *, quality=None):
 
 
 def _flatten(image):
+    Image, _ = _pillow()
     background = Image.new("RGB", image.size, (255, 255, 255))
     background.paste(image, mask=image.getchannel("A") if image.mode == "RGBA" else None)
     return background
@@ -185,6 +193,7 @@ def rendition_widths(original_width):
 
 def make_renditions(name, *, storage=None):
     """Write WebP and JPEG renditions of a stored photo; return their descriptions."""
+    Image, ImageOps = _pillow()
     storage = storage or default_storage
     with storage.open(name, "rb") as stored:
         image = Image.open(io.BytesIO(stored.read()))

@@ -12,8 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -670,22 +669,6 @@ FEW_SEATS = 3
 MAX_SEATS = 30
 
 
-class JoinedText(models.Aggregate):
-    """The rows' texts joined with ";": group_concat on SQLite, string_agg on PostgreSQL.
-    Lets a trek page fetch its departures inside the trek's own query."""
-
-    function = "GROUP_CONCAT"
-    template = "%(function)s(%(expressions)s, ';')"
-    output_field = models.TextField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)
-
-
-# The columns of a departure in JoinedText's rows, in order.
-_DEPARTURE_COLUMNS = ("id", "start_date", "kind", "seats", "seats_held", "guarantee_min")
-
-
 class DepartureQuerySet(models.QuerySet):
     def upcoming(self, today=None):
         """What the public may book: not started yet (Cusco's today) and not cancelled. Past
@@ -695,23 +678,6 @@ class DepartureQuerySet(models.QuerySet):
 
     def guaranteed(self):
         return self.filter(seats_held__gte=models.F("guarantee_min"))
-
-    def as_text(self):
-        """A subquery (for `trek.annotate()`, with `OuterRef("pk")` filtered in) giving these
-        departures as one text; `Departure.from_text` turns it back into departures. The trek
-        page would otherwise spend a query of its own on them."""
-        fields = [*_DEPARTURE_COLUMNS, "price_per_person"]
-        row = Concat(
-            *(
-                part
-                for i, name in enumerate(fields)
-                for part in ([Value("|")] if i else []) + [Cast(name, models.CharField())]
-            ),
-            output_field=models.TextField(),
-        )
-        return models.Subquery(
-            self.order_by().values("trek").annotate(rows=JoinedText(row)).values("rows")
-        )
 
 
 class Departure(models.Model):
@@ -818,27 +784,6 @@ class Departure(models.Model):
                     % {"held": self.seats_held}
                 }
             )
-
-    @classmethod
-    def from_text(cls, text, trek):
-        """Departures of `trek` from `DepartureQuerySet.as_text()`, in date order (the
-        aggregate keeps none). Read-only copies, for showing."""
-        departures = []
-        for row in filter(None, (text or "").split(";")):
-            pk, start, kind, seats, held, minimum, price = row.split("|")
-            departures.append(
-                cls(
-                    id=int(pk),
-                    trek=trek,
-                    start_date=datetime.date.fromisoformat(start),
-                    kind=kind,
-                    seats=int(seats),
-                    seats_held=int(held),
-                    guarantee_min=int(minimum),
-                    price_per_person=Decimal(price),
-                )
-            )
-        return sorted(departures, key=lambda d: (d.start_date, d.kind, d.pk))
 
     @property
     def seats_left(self):

@@ -5,7 +5,6 @@ from django.db.models import (
     Avg,
     Count,
     Max,
-    OuterRef,
     Prefetch,
     Q,
     Sum,
@@ -41,6 +40,8 @@ CATALOGUE_PAGE_SIZE = 12
 NEXT_DEPARTURES = 12
 # A departure's id in ?departure=: a positive number a database key can hold.
 DEPARTURE_ID = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+# The trek page lists this many of its blog posts and reviews, the newest; a link leads to all.
+LATEST_ON_TREK_PAGE = 3
 
 
 def visible_treks(request):
@@ -143,11 +144,11 @@ class TrekDetailView(DetailView):
         return response
 
     def get_queryset(self):
-        # The travel blog's posts about this trek, counted in the trek's own query (by the
-        # relation's name: this app imports nothing of the blog's); the page links to them.
-        # Its reviews' count and average too: the page links to them. The two joins repeat
-        # each review once per post, the same number of times for every review, so the
-        # average is unchanged and the counts are distinct.
+        # The counts and average of the trek's posts and reviews, for the links to all of them
+        # and the JSON-LD rating (by the relations' names: this app imports nothing of the
+        # blog's or the reviews'). The two joins repeat each review once per post, the same
+        # number of times for every review, so the average is unchanged and the counts are
+        # distinct.
         about = Q(posts__is_published=True, posts__published_on__lte=timezone.localdate())
         reviewed = Q(reviews__is_published=True)
         return (
@@ -157,10 +158,6 @@ class TrekDetailView(DetailView):
                 post_count=Count("posts", filter=about, distinct=True),
                 review_count=Count("reviews", filter=reviewed, distinct=True),
                 review_average=Avg("reviews__rating", filter=reviewed),
-                # In the trek's own query: the page stays at the same few queries.
-                upcoming_departures=Departure.objects.upcoming()
-                .filter(trek=OuterRef("pk"))
-                .as_text(),
             )
         )
 
@@ -179,6 +176,22 @@ class TrekDetailView(DetailView):
             "styles",
             Prefetch("images", queryset=trek.images.model.objects.order_by("position", "id")),
             Prefetch("faqs", queryset=trek.faqs.model.objects.order_by("position", "id")),
+            # Sliced prefetches: one query each however many rows there are.
+            Prefetch(
+                "departures",
+                queryset=Departure.objects.upcoming()[:NEXT_DEPARTURES],
+                to_attr="next_departures",
+            ),
+            Prefetch(
+                "posts",
+                queryset=trek.posts.model.objects.published()[:LATEST_ON_TREK_PAGE],
+                to_attr="latest_posts",
+            ),
+            Prefetch(
+                "reviews",
+                queryset=trek.reviews.model.objects.filter(is_published=True)[:LATEST_ON_TREK_PAGE],
+                to_attr="latest_reviews",
+            ),
             Prefetch(
                 "alternatives",
                 # Only what the comparison table and the links show.
@@ -197,7 +210,7 @@ class TrekDetailView(DetailView):
         )
         stages = list(trek.stages.all())
         facts = trek.facts
-        departures = Departure.from_text(trek.upcoming_departures, trek)[:NEXT_DEPARTURES]
+        departures = trek.next_departures
         for departure in departures:
             departure.last_day = departure.end_date(facts.days)
         chosen = getattr(self, "chosen_departure", None)

@@ -4,31 +4,22 @@ A public page (a trek, a listing, the contact form) is the same for every visito
 values: the CSRF token and the request form's token. `serve()` renders the view's page once,
 whole, with its ordinary template, where each such value is a *slot marker*; stores that HTML
 under a key made of the page's name and variant, the language, the canonical host
-(settings.SITE_URL, never the request's Host header), the content version and the release; and
-fills the slots with this visitor's values in every response. Pages that must not be stored (a
-form with errors, a message for the visitor, a signed-in user, a POST) are rendered and filled
-by the same code.
+(settings.SITE_URL, never the request's Host header), the content version and the release
+(`version.py`), signed with SECRET_KEY; and fills the slots with this visitor's values in every
+response. Pages that must not be stored (a form with errors, a message for the visitor, a
+signed-in user, a POST) are rendered and filled by the same code.
 
-The content version is a database row (`operator_site.models.ContentVersion`), bumped in the
-transaction of every change (`watch()`, `bump()`, `BumpOnActionsAdmin`). The cache holds a copy
-for VERSION_TIMEOUT seconds only, so that a warm page runs no query and a bump the cache missed
-(Redis unreachable) is seen within that time. Nothing is kept in one process's memory.
+The slot markers are derived from SECRET_KEY, and so is the key: a new SECRET_KEY never finds a
+page stored with the old markers. Nothing is kept in one process's memory that another needs.
 """
 
-import functools
 import gzip
 import hashlib
 import logging
-import secrets
-import struct
-import zlib
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.middleware.gzip import re_accepts_gzip
@@ -37,13 +28,18 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.translation import get_language
 
-from operator_site.models import ContentVersion
+from .version import (  # noqa: F401  (the package's API: apps call pagecache.bump() etc.)
+    VERSION_KEY,
+    BumpOnActionsAdmin,
+    _safely,
+    bump,
+    content_version,
+    release,
+    watch,
+)
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "pagecache:version"
-# Seconds a bump that the cache did not hear of (Redis down) can stay unseen.
-VERSION_TIMEOUT = 30
 # Pages of older versions are never read again; they age out.
 PAGE_TIMEOUT = 60 * 60 * 24
 
@@ -101,13 +97,9 @@ def serve(request, render, *, name, variant="", store=True):
             etag = None
         else:
             # A page with no slot is stored with its gzip: it is the same bytes for everyone.
-            # A page with slots keeps what comes before the first one deflated once (_gzip).
-            slots_at = [html.find(mark.encode()) for mark in markers.values()]
-            if any(at >= 0 for at in slots_at):
-                head = html[: min(at for at in slots_at if at >= 0)]
-                deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
-                head_z = deflate.compress(head) + deflate.flush(zlib.Z_SYNC_FLUSH)
-                entry = (html, (len(head), head_z, zlib.crc32(head)))
+            # A page with slots is compressed per response by GZipMiddleware.
+            if any(mark.encode() in html for mark in markers.values()):
+                entry = (html, None)
             else:
                 entry = (html, gzip.compress(html, compresslevel=9, mtime=0))
             _safely(cache.set, key, entry, PAGE_TIMEOUT)
@@ -116,35 +108,22 @@ def serve(request, render, *, name, variant="", store=True):
 
 
 def _filled(request, response, html, gzipped, markers, etag):
-    """The response with the slots filled, compressed here when the browser takes gzip: Django's
-    GZipMiddleware (which compresses every other response) would spend more time at its level 6
-    than serving the stored page takes. It leaves a response with a Content-Encoding alone."""
+    """The response with the slots filled. A page with no slot is the same bytes for everyone:
+    its gzip, made once when it was stored, is sent as it is (GZipMiddleware leaves a response
+    with a Content-Encoding alone). A page with slots is compressed per response by Django's
+    GZipMiddleware, with its padding of random length against BREACH: make bench measured no
+    gain from compressing the page's head once (issue 21)."""
     for slot, mark in markers.items():
         if mark.encode() in html:
             html = html.replace(mark.encode(), escape(_slots[slot](request)).encode())
     patch_vary_headers(response, ("Accept-Encoding",))
-    if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
-        response.content = gzipped if isinstance(gzipped, bytes) else _gzip(html, gzipped)
+    if gzipped and re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        response.content = gzipped
         response["Content-Encoding"] = "gzip"
         etag = etag and "W/" + etag  # another representation of the same page
     else:
         response.content = html
     return _headed(response, etag)
-
-
-def _gzip(body, head=None):
-    """gzip of a page with tokens. `head` is (length, deflated, CRC-32) of the part before the
-    first slot, deflated once when the page was stored and ending on a byte-aligned flush, so
-    the rest, deflated now at level 1 in a stream of its own, follows it as one valid stream
-    (the tokens share no compression context with the page: nothing for BREACH to probe).
-    A file name of random length in the header, as Django's GZipMiddleware adds against BREACH."""
-    head_length, head_z, crc = head or (0, b"", 0)
-    tail = body[head_length:]
-    deflate = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS)
-    name = b"a" * secrets.randbelow(100) + b"\x00"
-    header = bytes([0x1F, 0x8B, 8, gzip.FNAME, 0, 0, 0, 0, 0, 255]) + name
-    trailer = struct.pack("<II", zlib.crc32(tail, crc), len(body) & 0xFFFFFFFF)
-    return header + head_z + deflate.compress(tail) + deflate.flush() + trailer
 
 
 def _headed(response, etag):
@@ -170,8 +149,10 @@ def _per_visitor(request, csrf_before, html, markers):
 
 
 def page_key(name, variant=""):
+    """The key of a page: an HMAC with SECRET_KEY (as the slot markers are), so that pages
+    stored under another secret key, with other markers, are never read."""
     parts = (name, variant, get_language(), settings.SITE_URL, content_version(), release())
-    return "pagecache:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return "pagecache:page:" + salted_hmac("pagecache.page", repr(parts)).hexdigest()[:32]
 
 
 def _read(key):
@@ -188,102 +169,8 @@ def _read(key):
         type(entry) is tuple
         and len(entry) == 2
         and isinstance(entry[0], bytes)
-        and (isinstance(entry[1], bytes) or (type(entry[1]) is tuple and len(entry[1]) == 3))
+        and (entry[1] is None or isinstance(entry[1], bytes))
     ):
         return entry
     _safely(cache.delete, key)
     return None
-
-
-def _safely(method, *args):
-    """A cache write that may fail (cache down, disk full): the page is served all the same."""
-    try:
-        return method(*args)
-    except Exception:
-        logger.warning("cache unavailable: %s not done", method.__name__, exc_info=True)
-        return None
-
-
-# --- The content version --------------------------------------------------------------------
-
-
-def content_version():
-    """The version from the cache's copy; else from the database, and the copy refilled with
-    add(), which never replaces a newer copy that another request has just written."""
-    try:
-        version = cache.get(VERSION_KEY)
-    except Exception:
-        logger.warning("content version unreadable in the cache", exc_info=True)
-        version = False
-    if type(version) is int:
-        return version
-    if version is not None:  # corrupt or unreadable: deleted, so that the next add() works
-        _safely(cache.delete, VERSION_KEY)
-    version = _stored_version()
-    _safely(cache.add, VERSION_KEY, version, VERSION_TIMEOUT)
-    return version
-
-
-def _stored_version():
-    return ContentVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
-
-
-def bump():
-    """Make every stored page unreachable. Call it in the transaction of the change."""
-    _row, created = ContentVersion.objects.get_or_create(pk=1, defaults={"n": 1})
-    if not created:
-        ContentVersion.objects.filter(pk=1).update(n=F("n") + 1)
-    # At once, so that this connection (an admin save's next page, a test) sees the change;
-    # the copy every worker reads is written when the change is committed.
-    _safely(cache.delete, VERSION_KEY)
-    transaction.on_commit(_publish_version)
-
-
-def _publish_version():
-    _safely(cache.set, VERSION_KEY, _stored_version(), VERSION_TIMEOUT)
-
-
-def watch(*models):
-    """Bump the version on every save and delete of `models` and change of their m2m links."""
-    for model in models:
-        post_save.connect(_row_changed, sender=model)
-        post_delete.connect(_row_changed, sender=model)
-        for field in model._meta.many_to_many:
-            m2m_changed.connect(_links_changed, sender=field.remote_field.through)
-
-
-def _row_changed(sender, **kwargs):
-    bump()
-
-
-def _links_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
-        bump()
-
-
-class BumpOnActionsAdmin:
-    """For the ModelAdmin of a watched model: admin actions often use queryset.update(), which
-    sends no signal, so every action bumps the version."""
-
-    def response_action(self, request, queryset):
-        response = super().response_action(request, queryset)
-        bump()
-        return response
-
-
-# --- The release ----------------------------------------------------------------------------
-
-
-def release():
-    """Which deploy rendered a page: RELEASE (`make run` passes the git commit), else the static
-    files manifest's hash (a new CSS or JS file changes it). Pages of another release are never
-    served; `prepare_site` also bumps the version, for template edits under the same commit."""
-    return settings.RELEASE or _manifest_hash(settings.STATIC_ROOT / "staticfiles.json")
-
-
-@functools.cache
-def _manifest_hash(path):
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    except OSError:
-        return ""

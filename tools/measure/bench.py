@@ -4,8 +4,10 @@ It prepares a temporary DATA_DIR with the demo fixtures, starts gunicorn as `mak
 free port, and drives it with Debian's `wrk` (a separate C process, so the load generator does not
 compete with Python for the GIL) against 127.0.0.1 only, each URL for a bounded time. A second
 gunicorn with the cache disabled measures the Lares page built afresh on every request. SQL
-query counts are measured in-process with Django's test client on the same database; bytes are
-fetched from the server as a browser would, gzip accepted. Exits 1 when a target is missed.
+query counts are measured in-process with Django's test client on the same database, cold and
+warm, with the demo content and again once the data has grown (300 departures, 50 reviews and 20
+posts on the Lares trek, 20 more treks): the cold counts must be the same. Bytes are fetched from
+the server as a browser would, gzip accepted. Exits 1 when a target is missed.
 
     python -m tools.measure.bench [--duration 3] [--connections 8] [--rounds 3]
 """
@@ -31,10 +33,10 @@ PAGES = ["/", "/treks/", LARES, LARES_ES, CONTACT]
 # Pages with a target of their own (issue 11): warm req/s as a share of the static CSS file's.
 PER_STATIC = {LARES: 0.25, LARES_ES: 0.25, CONTACT: 0.25, "/": 0.5}
 
-# The figures of issues 6 and 11. The cache-off Lares page is printed, not a target any more.
+# The figures of issues 6 and 11. The cache-off Lares page is printed, not a target any more;
+# the cold pages' queries have no cap since issue 21: they must stay flat as the data grows.
 TARGETS = {
     "lares_per_healthz_warm": 0.5,
-    "queries_cold": 8,
     "queries_warm": 0,
     "first_view_kb": 120,
     "html_gzip_kb": 60,
@@ -228,15 +230,83 @@ def static_css_path(base_url):
     return re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', html.decode()).group(1)
 
 
-def query_counts(env):
-    """SQL queries per page, cold (empty cache) and warm, through Django's test client in this
-    process, on the stack's database; a private in-memory cache keeps the server's untouched."""
+def setup_django(env):
+    """Django in this process, on the stack's database and secret key."""
     os.environ.update({k: env[k] for k in ("DATA_DIR", "DJANGO_SECRET_KEY")})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "operator_site.settings")
     sys.path.insert(0, str(BASE_DIR))
     import django
 
     django.setup()
+
+
+# How much the data grows for the second count of queries.
+GROWN = {"departures": 300, "reviews": 50, "posts": 20, "treks": 20}
+
+
+def grow_data():
+    """More of everything a page lists: departures, reviews and posts of the Lares trek, and
+    treks (copies of it, with its stages) for the catalogue and the home page."""
+    import datetime
+
+    from django.utils import timezone
+
+    from blog.models import Post
+    from reviews.models import Review
+    from treks.models import Departure, ItineraryStage, Trek
+
+    lares = Trek.objects.get(slug_en="lares-trek")
+    today = timezone.localdate()
+    Departure.objects.bulk_create(
+        Departure(
+            trek=lares,
+            start_date=today + datetime.timedelta(days=400 + n),
+            seats=12,
+            price_per_person=700,
+        )
+        for n in range(GROWN["departures"])
+    )
+    Review.objects.bulk_create(
+        Review(
+            trek=lares,
+            first_name=f"Bench {n}",
+            trip_date=today - datetime.timedelta(days=n + 1),
+            rating=5,
+            text="A review made by make bench.",
+            source="make bench",
+            is_published=True,
+        )
+        for n in range(GROWN["reviews"])
+    )
+    posts = Post.objects.bulk_create(
+        Post(
+            title=f"Bench post {n}",
+            slug=f"bench-post-{n}",
+            slug_en=f"bench-post-{n}",
+            slug_es=f"bench-post-{n}",
+            summary="A post made by make bench.",
+            body="A post made by make bench.",
+            author="make bench",
+            is_published=True,
+            published_on=today - datetime.timedelta(days=n + 1),
+        )
+        for n in range(GROWN["posts"])
+    )
+    lares.posts.add(*posts)
+    stages = list(lares.stages.all())
+    for n in range(GROWN["treks"]):
+        copy = Trek.objects.get(pk=lares.pk)
+        copy.pk = None
+        copy.slug_en = copy.slug_es = f"bench-trek-{n}"
+        copy.save()
+        for stage in stages:
+            stage.pk, stage.trek = None, copy
+        ItineraryStage.objects.bulk_create(stages)
+
+
+def query_counts():
+    """SQL queries per page, cold (empty cache) and warm, through Django's test client in this
+    process, on the stack's database; a private in-memory cache keeps the server's untouched."""
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client, override_settings
@@ -289,7 +359,8 @@ def run(duration, connections, rounds):
         # during the run: at these rates `make run`'s 2,000 requests a worker come every few
         # seconds, and each recycling drops the keep-alive connections wrk spreads over them.
         env = {**env, "INQUIRY_RATE_LIMIT": "off", "GUNICORN_MAX_REQUESTS": "0"}
-        queries = query_counts(env)
+        setup_django(env)
+        queries = query_counts()
         with gunicorn(env, name="warm") as (base_url, process):
             css = static_css_path(base_url)
             for path in PAGES:  # fill the cache, as the first visitors would
@@ -326,15 +397,17 @@ def run(duration, connections, rounds):
                 rounds=rounds,
             )
             runs.update(cold)
+        grow_data()  # last: the servers measured the demo content
+        queries_grown = query_counts()
     rows = {label: median_run(results) for label, results in runs.items()} | rows
-    return runs, rows, queries, html, first_total, first_parts, rss
+    return runs, rows, (queries, queries_grown), html, first_total, first_parts, rss
 
 
 def report(runs, rows, queries, html, first_total, first_parts, rss, duration, connections, rounds):
     static = "static CSS (whitenoise)"
+    queries, grown = queries
     figures = {
         "lares_per_healthz_warm": median_ratio(runs, LARES, "/healthz"),
-        "queries_cold": max(queries[path, "cold"] for path in PER_STATIC),
         "queries_warm": max(queries[path, "warm"] for path in PER_STATIC),
         "first_view_kb": first_total / 1000,
         "html_gzip_kb": max(sent for _, sent in html.values()) / 1000,
@@ -371,7 +444,6 @@ def report(runs, rows, queries, html, first_total, first_parts, rss, duration, c
     checks = [
         ("Lares ÷ /healthz, warm cache", "lares_per_healthz_warm", ">=", "{:.3f}"),
         *((f"{path} ÷ static CSS", f"{path} ÷ static", ">=", "{:.3f}") for path in PER_STATIC),
-        ("SQL queries cold, max of those", "queries_cold", "<=", "{}"),
         ("SQL queries warm, max of those", "queries_warm", "<=", "{}"),
         ("Lares first view, gzip (KB)", "first_view_kb", "<=", "{:.1f}"),
         ("largest page HTML, gzip (KB)", "html_gzip_kb", "<=", "{:.1f}"),
@@ -383,6 +455,17 @@ def report(runs, rows, queries, html, first_total, first_parts, rss, duration, c
         "printed only (target retired in issue 11)"
     )
     missed = []
+    # Cold queries: the same count once the data has grown, page by page.
+    grew = ", ".join(f"{n} {what}" for what, n in GROWN.items())
+    for path in PAGES:
+        before, after = queries[path, "cold"], grown[path, "cold"]
+        flat = before == after
+        if not flat:
+            missed.append(f"SQL queries cold of {path}: {before}, then {after} with more data")
+        lines.append(
+            f"{'SQL cold ' + path + ': demo -> grown':<44}{f'{before} -> {after}':>9}   "
+            f"flat as the data grows ({grew}) " + ("ok" if flat else "MISSED")
+        )
     if post["rows stored"] != post["server redirects"] or post["other answers"]:
         missed.append("inquiry POST: rows stored must equal POSTs answered with the thank-you")
     for label, key, op, fmt in checks:

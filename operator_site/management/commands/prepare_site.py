@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from operator_site import pagecache
 from operator_site.second_factor import enrol, enrolment_text
 
 # Each fixture with the models that, when any of them has a row, mean staff content is there
@@ -41,9 +40,6 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.load_fixtures_into_empty_database()
         self.create_admin_once()
-        # Templates may have changed since the last start under the same RELEASE (an edit in
-        # the checkout): no page stored before this start is served after it.
-        pagecache.bump()
 
     def load_fixtures_into_empty_database(self):
         # Never over staff edits: any row at all means someone's content is here. Each fixture
