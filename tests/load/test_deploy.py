@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from tests.load.harness import BIN, ROOT, Browser, _clean_environ, free_port
+from tests.load.harness import BIN, ROOT, Browser, _clean_environ, listening_socket
 
 # What is not the site's code: the copy leaves it out.
 _NOT_DEPLOYED = (".git", ".venv", "var", "tests", "tools", "node_modules", "*.egg-info")
@@ -34,9 +34,20 @@ def _manage(code, env, *args):
     assert done.returncode == 0, done.stderr[-3000:]
 
 
-def _start(code, env, log):
+def _start(code, env, log, sock):
+    # Bound to a socket this test owns (tests/load/harness.py, "Ports"): no other run's server
+    # can answer in its place, before or after the restart.
+    fd = sock.fileno()
     process = subprocess.Popen(  # noqa: S603
-        [str(BIN / "gunicorn"), "-c", "operator_site/gunicorn.conf.py", "operator_site.wsgi"],
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            "operator_site/gunicorn.conf.py",
+            "--bind",
+            f"fd://{fd}",
+            "operator_site.wsgi",
+        ],
+        pass_fds=[fd],
         cwd=code,
         env=env,
         stdout=log,
@@ -62,12 +73,13 @@ def _stop(process):
 
 def test_a_template_change_shows_after_the_readmes_deploy_steps(tmp_path):
     code = _copy_code(tmp_path / "code")
+    sock = listening_socket()
     env = {
         **_clean_environ(),
         "DJANGO_SECRET_KEY": "deploy-test-" + "x" * 40,
         "DATA_DIR": str(tmp_path / "data"),
         "HOST": "127.0.0.1",
-        "PORT": str(free_port()),
+        "PORT": str(sock.getsockname()[1]),
         "WEB_CONCURRENCY": "2",
         "PYTHONPATH": str(code),  # this copy's code, not the checkout's
     }
@@ -76,7 +88,7 @@ def test_a_template_change_shows_after_the_readmes_deploy_steps(tmp_path):
     _manage(code, env, "migrate", "--noinput")
     _manage(code, env, "collectstatic", "--noinput")
     _manage(code, env, "loaddata", "catalogue")
-    process, browser = _start(code, env, log)
+    process, browser = _start(code, env, log, sock)
     try:
         for _ in range(3):  # stored by the first visit, served from the cache after it
             page = browser.get("/treks/lares-trek/")
@@ -91,7 +103,7 @@ def test_a_template_change_shows_after_the_readmes_deploy_steps(tmp_path):
         _manage(code, env, "migrate", "--noinput")
         _manage(code, env, "collectstatic", "--noinput")
         _stop(process)
-        process, browser = _start(code, env, log)
+        process, browser = _start(code, env, log, sock)
 
         page = browser.get("/treks/lares-trek/")
         assert page.status == 200
@@ -99,3 +111,4 @@ def test_a_template_change_shows_after_the_readmes_deploy_steps(tmp_path):
     finally:
         _stop(process)
         log.close()
+        sock.close()
