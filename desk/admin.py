@@ -1,6 +1,488 @@
-from django.contrib import admin
+"""The sales desk in admin: the pipeline of requests (every request, newest first, moved
+New → Replied → Quote sent → Won/Lost) and the reply templates."""
 
+import csv
+import datetime
+import itertools
+import re
+import unicodedata
+from functools import partial
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from inquiries import services
+from inquiries.models import TRAVELLER_FIELDS, Inquiry
+
+from . import changelist
+from . import services as desk_services
+from . import views as desk_views
+from .forms import InquiryDeskForm
 from .models import ReplyTemplate
+
+CSV_COLUMNS = [
+    ("id", "id"),
+    ("received_at", "received (UTC)"),
+    ("status", "status"),
+    ("trek", "trek"),
+    ("travel_date", "travel date"),
+    ("group_size", "people"),
+    ("lead_source", "lead source"),
+    ("name", "name"),
+    ("email", "email"),
+    ("phone", "phone"),
+    ("country", "country"),
+    ("message", "message"),
+    ("owner", "owner"),
+    ("staff_notes", "staff notes"),
+    ("source_url", "page"),
+]
+
+
+# What the form lets into a phone number (inquiries.forms.InquiryForm.clean_phone). A cell
+# of only these characters cannot call a function or reach a link or another program (that
+# takes letters), so "+44 7700 900123" is written as it is and pastes into WhatsApp.
+_PHONE_LIKE = re.compile(r"[0-9+()\-. ]+")
+
+
+def _skippable(char):
+    # Spreadsheets skip leading spaces, a BOM and other invisible characters before reading
+    # "=" as the start of a formula.
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Zs")
+
+
+def _csv_safe(value, *, column=None):
+    """Spreadsheets run cells whose first visible character is = + - @ (or that start with a
+    tab or CR) as formulas: make them plain text with a leading apostrophe."""
+    text = "" if value is None else str(value)
+    if column == "phone" and _PHONE_LIKE.fullmatch(text):
+        return text
+    visible = "".join(itertools.dropwhile(_skippable, text))
+    if text[:1] in ("\t", "\r") or visible[:1] in ("=", "+", "-", "@"):
+        return "'" + text
+    return text
+
+
+class LargeGroupFilter(admin.SimpleListFilter):
+    """Requests for more people than their trek's largest group: planned apart (several groups,
+    more guides), so sales find them in one click."""
+
+    title = _("large group")
+    parameter_name = "large_group"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Larger than the trek's largest group"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.large_groups()
+        return queryset
+
+
+class SpamFilter(admin.SimpleListFilter):
+    """Suspected spam is kept (people trip the bot checks too) but left out of the list unless
+    this filter asks for it."""
+
+    title = _("suspected spam")
+    parameter_name = "spam"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("Suspected spam only")),
+            ("any", _("Everything, spam included")),
+            *[(value, label) for value, label in Inquiry.SpamReason.choices],
+        ]
+
+    def choices(self, changelist):
+        choices = super().choices(changelist)
+        # The first is Django's "All" (no parameter): here that is the default, spam left out.
+        first = next(choices)
+        yield {**first, "display": _("Not spam (the pipeline)")}
+        yield from choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset.not_spam()
+        if value == "any":
+            return queryset
+        if value == "yes":
+            return queryset.suspected_spam()
+        if value in Inquiry.SpamReason.values:
+            return queryset.filter(spam_reason=value)
+        return queryset.none()
+
+
+class TravelMonthFilter(admin.SimpleListFilter):
+    title = _("month of travel")
+    parameter_name = "travel_month"
+
+    def lookups(self, request, model_admin):
+        months = Inquiry.objects.dates("travel_date", "month", order="ASC")
+        return [(f"{m:%Y-%m}", date_format(m, "F Y")) for m in months]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            year, month = (int(part) for part in self.value().split("-"))
+            datetime.date(year, month, 1)
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(travel_date__year=year, travel_date__month=month)
+
+
+class NotificationFilter(admin.SimpleListFilter):
+    title = _("e-mails")
+    parameter_name = "emails"
+
+    def lookups(self, request, model_admin):
+        return [("sent", _("Sent")), ("pending", _("Not sent yet (retried)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.notification_pending()
+        if self.value() == "sent":
+            return queryset.exclude(pk__in=Inquiry.objects.notification_pending().values("pk"))
+        return queryset
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        changelist.contact_links,
+        "trek_or_general",
+        changelist.travel_day,
+        changelist.people,
+        changelist.language_code,
+        "status",
+        "owner",
+        changelist.waiting,
+        changelist.follow_up,
+        "emails_sent",
+    ]
+    list_display_links = ["name"]
+    list_editable = ["status"]
+    list_filter = [
+        changelist.WaitingFilter,
+        changelist.FollowUpFilter,
+        changelist.MineFilter,
+        "status",
+        ("trek", admin.RelatedOnlyFieldListFilter),
+        TravelMonthFilter,
+        LargeGroupFilter,
+        "lead_source",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        NotificationFilter,
+        "language",
+        SpamFilter,
+    ]
+    search_fields = ["name", "email", "phone"]
+    list_select_related = ["trek", "owner"]
+    date_hierarchy = "received_at"
+    list_per_page = 50
+    ordering = ["-received_at", "-id"]
+    actions = [
+        "mark_replied",
+        "mark_quote_sent",
+        "mark_won",
+        "mark_lost",
+        "assign_to_me",
+        "export_csv",
+        "export_xlsx",
+        "mark_not_spam",
+    ]
+    fieldsets = [
+        (_("Pipeline"), {"fields": ["status", "owner", "follow_up_on", "new_note", "booking"]}),
+        (
+            _("The request"),
+            {
+                "fields": [
+                    "trek",
+                    "departure",
+                    ("travel_date", "group_size"),
+                    "lead_source",
+                    ("name", "email"),
+                    ("phone", "country"),
+                    "message",
+                ]
+            },
+        ),
+        (
+            _("Where it came from"),
+            {
+                "fields": [
+                    "received_at",
+                    "language",
+                    "source_url",
+                    "user_agent",
+                    "client_ip",
+                    "spam_reason",
+                ]
+            },
+        ),
+        (
+            _("E-mails"),
+            {
+                "fields": [
+                    ("staff_notified_at", "confirmation_sent_at"),
+                    ("notify_attempts", "notify_last_error"),
+                    "confirmation_withheld",
+                ]
+            },
+        ),
+    ]
+    # What the traveller sent and how it travelled is kept as it came; staff work the pipeline.
+    traveller_fields = [
+        "trek",
+        *TRAVELLER_FIELDS,
+        "received_at",
+        "language",
+        "source_url",
+        "user_agent",
+        "client_ip",
+        "spam_reason",  # changed by the "not spam" action only, which sends the e-mails
+        # Notes from before the history: kept as they were; new notes go into the history.
+        "staff_notes",
+    ]
+    state_fields = [
+        "first_reply_at",
+        "last_message_at",
+        "staff_notified_at",
+        "confirmation_sent_at",
+        "notify_attempts",
+        "notify_last_error",
+        "confirmation_withheld",
+    ]
+    change_list_template = "admin/inquiries/inquiry/change_list.html"
+    change_form_template = "admin/inquiries/inquiry/change_form.html"
+    form = InquiryDeskForm
+
+    class Media:
+        css = {"all": ["desk/desk.css"]}
+
+    def has_delete_permission(self, request, obj=None):
+        # A request is the traveller's record: only a superuser may delete one (desk/roles.py).
+        return request.user.is_active and request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        # The list's status column and the request's page both land here: the history records
+        # who changed what, and a note is added, never overwriting the ones before.
+        desk_services.save_pipeline(
+            inquiry=obj, actor=request.user, note=form.cleaned_data.get("new_note", "")
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Below the form: the reply box and the dated history (desk/).
+        desk = desk_views.change_page_context(request, object_id)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **desk})
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("widgets", {"status": changelist.StatusSelect})
+        return super().get_changelist_form(request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return [*self.state_fields, "booking"]  # a request that came by phone
+        return [*self.traveller_fields, *self.state_fields, "booking"]
+
+    @admin.display(description=_("booking"))
+    def booking(self, obj):
+        """Turn the request into a booking in one step (the bookings app's admin page)."""
+        if obj.pk is None or obj.trek_id is None:
+            return "–"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:bookings_booking_from_inquiry", args=[obj.pk]),
+            _("Make a booking from this request"),
+        )
+
+    @admin.display(description=_("trek"), ordering="trek__name")
+    def trek_or_general(self, obj):
+        return obj.trek.name if obj.trek else _("(general request)")
+
+    @admin.display(description=_("source"), ordering="lead_source")
+    def source(self, obj):
+        return obj.get_lead_source_display()
+
+    @admin.display(description=_("age"), ordering="-received_at")
+    def age(self, obj):
+        return timesince(obj.received_at, depth=1)
+
+    @admin.display(description=_("e-mailed"), boolean=True)
+    def emails_sent(self, obj):
+        return obj.notification_done
+
+    def _set_status(self, request, queryset, status):
+        updated = desk_services.set_status(inquiries=queryset, status=status, actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d request marked “%(status)s”.",
+                "%(count)d requests marked “%(status)s”.",
+                updated,
+            )
+            % {"count": updated, "status": Inquiry.Status(status).label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark as replied"), permissions=["change"])
+    def mark_replied(self, request, queryset):
+        self._set_status(request, queryset, Inquiry.Status.REPLIED)
+
+    @admin.action(description=_("Mark as quote sent"), permissions=["change"])
+    def mark_quote_sent(self, request, queryset):
+        self._set_status(request, queryset, Inquiry.Status.QUOTE_SENT)
+
+    @admin.action(description=_("Mark as won"), permissions=["change"])
+    def mark_won(self, request, queryset):
+        self._set_status(request, queryset, Inquiry.Status.WON)
+
+    @admin.action(description=_("Mark as lost"), permissions=["change"])
+    def mark_lost(self, request, queryset):
+        self._set_status(request, queryset, Inquiry.Status.LOST)
+
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        updated = desk_services.assign(inquiries=queryset, owner=request.user, actor=request.user)
+        self.message_user(
+            request,
+            ngettext("%d request assigned to you.", "%d requests assigned to you.", updated)
+            % updated,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Export selected as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.csv"'
+        response.write("\ufeff")  # so that Excel reads the file as UTF-8
+        writer = csv.writer(response)
+        writer.writerow([title for _field, title in CSV_COLUMNS])
+        for inquiry in queryset.select_related("trek", "owner").order_by("-received_at", "-id"):
+            row = {
+                "trek": inquiry.trek.name if inquiry.trek else "",
+                "owner": inquiry.owner.get_username() if inquiry.owner else "",
+                "received_at": inquiry.received_at.astimezone(datetime.UTC).isoformat(),
+                "status": inquiry.get_status_display(),
+                "lead_source": inquiry.get_lead_source_display(),
+            }
+            writer.writerow(
+                [
+                    _csv_safe(row[field] if field in row else getattr(inquiry, field), column=field)
+                    for field, _title in CSV_COLUMNS
+                ]
+            )
+        return response
+
+    @admin.action(
+        description=_("Not spam: move to the pipeline and send the e-mails"), permissions=["change"]
+    )
+    def mark_not_spam(self, request, queryset):
+        marked = services.mark_not_spam(inquiries=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%d request moved to the pipeline; its e-mails are being sent.",
+                "%d requests moved to the pipeline; their e-mails are being sent.",
+                marked,
+            )
+            % marked,
+            messages.SUCCESS if marked else messages.WARNING,
+        )
+
+    @admin.action(description=_("Export selected as Excel (.xlsx)"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        # Imported here: openpyxl adds megabytes to every worker that never exports.
+        from inquiries import exports
+
+        response = HttpResponse(content_type=exports.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.xlsx"'
+        exports.write_xlsx(
+            response, queryset.select_related("trek", "owner").order_by("-received_at", "-id")
+        )
+        return response
+
+    # --- Summary: requests by lead source and by trek over a period ---
+
+    def get_urls(self):
+        summary = path(
+            "summary/",
+            self.admin_site.admin_view(self.summary_view),
+            name="inquiries_inquiry_summary",
+        )
+        reply = path(
+            "<path:object_id>/reply/",
+            self.admin_site.admin_view(partial(desk_views.reply_view, model_admin=self)),
+            name="inquiries_inquiry_reply",
+        )
+        numbers = path(
+            "numbers/",
+            self.admin_site.admin_view(partial(desk_views.numbers_view, model_admin=self)),
+            name="inquiries_inquiry_numbers",
+        )
+        return [summary, numbers, reply, *super().get_urls()]
+
+    def summary_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        start = _parse_date(request.GET.get("start")) or today - datetime.timedelta(days=30)
+        end = _parse_date(request.GET.get("end")) or today
+        if end < start:
+            start, end = end, start
+        rows = Inquiry.objects.not_spam().filter(
+            received_at__date__gte=start, received_at__date__lte=end
+        )
+        sources = dict(Inquiry.LeadSource.choices)
+        by_source = [
+            {"label": sources.get(row["lead_source"], row["lead_source"]), **row}
+            for row in rows.values("lead_source")
+            .annotate(total=Count("id"), won=Count("id", filter=_won()))
+            .order_by("-total", "lead_source")
+        ]
+        by_trek = [
+            {"label": row["trek__name"] or _("(general request)"), **row}
+            for row in rows.values("trek__name")
+            .annotate(total=Count("id"), won=Count("id", filter=_won()))
+            .order_by("-total", "trek__name")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Requests by lead source and trek"),
+            "start": start,
+            "end": end,
+            "total": sum(row["total"] for row in by_source),
+            "by_source": by_source,
+            "by_trek": by_trek,
+            "changelist_url": reverse("admin:inquiries_inquiry_changelist"),
+        }
+        return TemplateResponse(request, "admin/inquiries/inquiry/summary.html", context)
+
+
+def _won():
+    return Q(status=Inquiry.Status.WON)
+
+
+def _parse_date(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @admin.register(ReplyTemplate)
