@@ -10,8 +10,9 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from django.utils.translation import ngettext
 
 from inquiries import services
 from inquiries.models import TRAVELLER_FIELDS, Inquiry
+from outbox.models import Message
 
 from . import changelist
 from . import services as desk_services
@@ -232,16 +234,7 @@ class InquiryAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (
-            _("E-mails"),
-            {
-                "fields": [
-                    ("staff_notified_at", "confirmation_sent_at"),
-                    ("notify_attempts", "notify_last_error"),
-                    "confirmation_withheld",
-                ]
-            },
-        ),
+        (_("E-mails"), {"fields": ["emails", "confirmation_withheld"]}),
     ]
     # What the traveller sent and how it travelled is kept as it came; staff work the pipeline.
     traveller_fields = [
@@ -259,10 +252,7 @@ class InquiryAdmin(admin.ModelAdmin):
     state_fields = [
         "first_reply_at",
         "last_message_at",
-        "staff_notified_at",
-        "confirmation_sent_at",
-        "notify_attempts",
-        "notify_last_error",
+        "emails",
         "confirmation_withheld",
     ]
     change_list_template = "admin/inquiries/inquiry/change_list.html"
@@ -273,7 +263,8 @@ class InquiryAdmin(admin.ModelAdmin):
         css = {"all": ["desk/desk.css"]}
 
     def has_delete_permission(self, request, obj=None):
-        # A request is the traveller's record: only a superuser may delete one (desk/roles.py).
+        # A request is the traveller's record: only a superuser may delete one
+        # (operator_site/roles.py).
         return request.user.is_active and request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
@@ -322,7 +313,24 @@ class InquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("e-mailed"), boolean=True)
     def emails_sent(self, obj):
-        return obj.notification_done
+        return obj.emails_queued and not obj.emails_unsent
+
+    def get_queryset(self, request):
+        messages_of = Message.objects.filter(inquiry=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(emails_queued=Exists(messages_of), emails_unsent=Exists(messages_of.unsent()))
+        )
+
+    @admin.display(description=_("e-mails"))
+    def emails(self, obj):
+        """The request's e-mails as the outbox has them (retried, or retried from its admin)."""
+        if obj.pk is None:
+            return "–"
+        return render_to_string(
+            "desk/_emails.html", {"messages": obj.outbox_messages.order_by("created_at", "id")}
+        )
 
     def _set_status(self, request, queryset, status):
         updated = desk_services.set_status(inquiries=queryset, status=status, actor=request.user)

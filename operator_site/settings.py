@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "reviews",
     "desk",
     "bookings",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -363,6 +364,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # At most 12 s: a request's two e-mails are sent right after its commit, within gunicorn's 30 s
 # worker timeout (a killed worker would show a stored request as an error page).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=12)
+# The outbox (outbox/mail.py): a failed e-mail waits 1, 2, 4... minutes, at most this long,
+# and gives up after this many tries (about a day of a mail server down), then waits in admin.
+OUTBOX_MAX_PAUSE_MINUTES = env_int("OUTBOX_MAX_PAUSE_MINUTES", 360, minimum=1)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1, maximum=100)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Salkantay Trek Machu <info@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
