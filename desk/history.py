@@ -1,5 +1,8 @@
 """The one writer of a request's history (desk.models.InquiryEvent)."""
 
+from django.conf import settings
+from django.utils import translation
+
 from .models import EventKind, InquiryEvent
 
 
@@ -26,7 +29,8 @@ def record_outcome(*, message, error="", final=False, delivered=False):
     given up. The outbox sends each outcome once, in the transaction that records it."""
     if message.inquiry_id is None:
         return None
-    what = message.get_kind_display()
+    with translation.override(settings.LANGUAGE_CODE):  # whatever the sender had active
+        what = str(message.get_kind_display())
     if delivered:
         kind = EventKind.REPLY_SENT if message.kind == "reply" else EventKind.EMAIL_SENT
         text = message.subject if message.kind == "reply" else str(what)

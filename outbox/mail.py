@@ -171,7 +171,7 @@ def send_due(*, limit=200):
     connection = None
     for pk in pks:
         if connection is None:
-            connection = get_connection()  # opened by the first send, reused by the next
+            connection = _open()
         outcome = send_one(pk, connection=connection)
         outcomes[outcome] += 1
         if outcome == FAILED:
@@ -180,6 +180,17 @@ def send_due(*, limit=200):
     if connection is not None:
         _close(connection)
     return outcomes
+
+
+def _open():
+    """One connection for the whole run, not one per message."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:
+        # The mail server is down: each send reports it again, on its message's row.
+        logger.warning("opening the mail connection failed: %s", error)
+    return connection
 
 
 def _close(connection):

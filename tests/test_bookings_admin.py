@@ -67,6 +67,9 @@ def test_staff_make_a_booking_from_a_request_in_one_step(staff_client):
     assert booking.traveller_rows.count() == 2
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.WON
+    # Through the one history writer, like every status change.
+    (event,) = inquiry.events.filter(kind="status")
+    assert (event.old_value, event.new_value, event.actor.username) == ("new", "won", "staff")
 
 
 def test_a_private_booking_holds_no_seats(staff_client):
