@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "desk",
     "bookings",
     "outbox",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -292,7 +293,7 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The address behind TRUSTED_PROXIES, the same one the request form's rate limit counts.
-AXES_CLIENT_IP_CALLABLE = "inquiries.client.client_ip"
+AXES_CLIENT_IP_CALLABLE = "operator_site.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "operator_site.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Masked in axes' log lines: no user name, address or browser in the logs.
