@@ -9,16 +9,13 @@ import unicodedata
 from functools import partial
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -303,14 +300,6 @@ class InquiryAdmin(admin.ModelAdmin):
     def trek_or_general(self, obj):
         return obj.trek.name if obj.trek else _("(general request)")
 
-    @admin.display(description=_("source"), ordering="lead_source")
-    def source(self, obj):
-        return obj.get_lead_source_display()
-
-    @admin.display(description=_("age"), ordering="-received_at")
-    def age(self, obj):
-        return timesince(obj.received_at, depth=1)
-
     @admin.display(description=_("e-mailed"), boolean=True)
     def emails_sent(self, obj):
         return obj.emails_queued and not obj.emails_unsent
@@ -424,14 +413,7 @@ class InquiryAdmin(admin.ModelAdmin):
         )
         return response
 
-    # --- Summary: requests by lead source and by trek over a period ---
-
     def get_urls(self):
-        summary = path(
-            "summary/",
-            self.admin_site.admin_view(self.summary_view),
-            name="inquiries_inquiry_summary",
-        )
         reply = path(
             "<path:object_id>/reply/",
             self.admin_site.admin_view(partial(desk_views.reply_view, model_admin=self)),
@@ -442,55 +424,7 @@ class InquiryAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(partial(desk_views.numbers_view, model_admin=self)),
             name="inquiries_inquiry_numbers",
         )
-        return [summary, numbers, reply, *super().get_urls()]
-
-    def summary_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        today = timezone.localdate()
-        start = _parse_date(request.GET.get("start")) or today - datetime.timedelta(days=30)
-        end = _parse_date(request.GET.get("end")) or today
-        if end < start:
-            start, end = end, start
-        rows = Inquiry.objects.not_spam().filter(
-            received_at__date__gte=start, received_at__date__lte=end
-        )
-        sources = dict(Inquiry.LeadSource.choices)
-        by_source = [
-            {"label": sources.get(row["lead_source"], row["lead_source"]), **row}
-            for row in rows.values("lead_source")
-            .annotate(total=Count("id"), won=Count("id", filter=_won()))
-            .order_by("-total", "lead_source")
-        ]
-        by_trek = [
-            {"label": row["trek__name"] or _("(general request)"), **row}
-            for row in rows.values("trek__name")
-            .annotate(total=Count("id"), won=Count("id", filter=_won()))
-            .order_by("-total", "trek__name")
-        ]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Requests by lead source and trek"),
-            "start": start,
-            "end": end,
-            "total": sum(row["total"] for row in by_source),
-            "by_source": by_source,
-            "by_trek": by_trek,
-            "changelist_url": reverse("admin:inquiries_inquiry_changelist"),
-        }
-        return TemplateResponse(request, "admin/inquiries/inquiry/summary.html", context)
-
-
-def _won():
-    return Q(status=Inquiry.Status.WON)
-
-
-def _parse_date(value):
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+        return [numbers, reply, *super().get_urls()]
 
 
 @admin.register(ReplyTemplate)

@@ -1,4 +1,4 @@
-"""Sales staff work the requests in admin: list, filters, search, pipeline actions, CSV, summary."""
+"""Sales staff work the requests in admin: list, filters, search, pipeline actions, CSV."""
 
 import csv
 import datetime
@@ -25,7 +25,7 @@ def _changelist(client, **params):
     "url",
     [
         reverse(CHANGELIST),
-        reverse("admin:inquiries_inquiry_summary"),
+        reverse("admin:inquiries_inquiry_numbers"),
         reverse("admin:inquiries_inquiry_change", args=[1]),
     ],
 )
@@ -42,7 +42,7 @@ def test_staff_without_permission_cannot_see_requests(client, django_user_model)
     )
     client.force_login(user)
     assert _changelist(client).status_code == 403
-    assert client.get(reverse("admin:inquiries_inquiry_summary")).status_code == 403
+    assert client.get(reverse("admin:inquiries_inquiry_numbers")).status_code == 403
 
 
 def test_changelist_shows_every_request_newest_first(staff_client):
@@ -193,31 +193,11 @@ def test_csv_export_of_the_selection(staff_client):
     assert row["message"] == '\'=HYPERLINK("http://evil.example")'
 
 
-def test_summary_counts_by_lead_source_and_trek_in_a_period(staff_client):
-    lares = make_trek(name="Lares Trek")
-    now = timezone.now()
-    make_inquiry(trek=lares, lead_source="tripadvisor")
-    make_inquiry(trek=lares, lead_source="tripadvisor", status=Inquiry.Status.WON)
-    make_inquiry(lead_source="friend")
-    make_inquiry(lead_source="friend", received_at=now - datetime.timedelta(days=90))
-    make_inquiry(trek=lares, lead_source="tripadvisor", spam_reason=Inquiry.SpamReason.HONEYPOT)
-    response = staff_client.get(reverse("admin:inquiries_inquiry_summary"))
-    assert response.status_code == 200
-    by_source = {r["lead_source"]: (r["total"], r["won"]) for r in response.context["by_source"]}
-    assert by_source == {"tripadvisor": (2, 1), "friend": (1, 0)}
-    by_trek = {r["label"]: r["total"] for r in response.context["by_trek"]}
-    assert by_trek == {"Lares Trek": 2, "(general request)": 1}
-    assert response.context["total"] == 3
-    assert "Tripadvisor" in response.content.decode()
-
-    start = (timezone.localdate() - datetime.timedelta(days=100)).isoformat()
-    wider = staff_client.get(reverse("admin:inquiries_inquiry_summary"), {"start": start})
-    assert wider.context["total"] == 4
-
-
-def test_changelist_links_to_the_summary(staff_client):
+def test_changelist_links_to_the_numbers(staff_client):
     body = _changelist(staff_client).content.decode()
-    assert reverse("admin:inquiries_inquiry_summary") in body
+    assert reverse("admin:inquiries_inquiry_numbers") in body
+    # The "Summary" page that repeated the numbers' by-source and by-trek tables is gone.
+    assert "Summary by lead source and trek" not in body
 
 
 def test_trek_with_requests_cannot_be_deleted(staff_client):
