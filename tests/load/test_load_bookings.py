@@ -2,12 +2,9 @@
 servers) book the last seats of one departure at the same instant, on SQLite and on
 PostgreSQL. Exactly one gets them; every other one gets the clear NotEnoughSeats error."""
 
-import subprocess
-import sys
-
 import pytest
 
-from tests.load.harness import ROOT, Site
+from tests.load.harness import Site, race
 from tests.services import postgres_url, require
 
 PROCESSES = 4
@@ -62,33 +59,10 @@ def _race(site, tmp_path):
     out = site.manage("shell", "-v", "0", "-c", SETUP).stdout.split()
     departure, inquiries = out[0], out[1:]
     go = tmp_path / "go"
-    racers = [
-        subprocess.Popen(  # noqa: S603 - our own interpreter and code
-            [
-                sys.executable,
-                "manage.py",
-                "shell",
-                "-v",
-                "0",
-                "-c",
-                RACER.format(departure=departure, inquiry=pk, go=str(go), seats=SEATS),
-            ],
-            cwd=ROOT,
-            env=site.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for pk in inquiries
+    scripts = [
+        RACER.format(departure=departure, inquiry=pk, go=str(go), seats=SEATS) for pk in inquiries
     ]
-    for racer in racers:
-        assert racer.stdout.readline().strip() == "READY", racer.stderr.read()
-    go.touch()  # all at once
-    results = []
-    for racer in racers:
-        stdout, stderr = racer.communicate(timeout=120)
-        assert racer.returncode == 0, stderr
-        results.append(stdout.strip())
+    results = race(scripts, env=site.env, go=go, timeout=120)
     held = site.scalar("SELECT seats_held FROM treks_departure WHERE id = ?", [int(departure)])
     rows = site.scalar("SELECT count(*) FROM bookings_booking")
     return results, held, rows

@@ -3,12 +3,9 @@ instant over one outbox, against a real SMTP server that is slow enough for them
 Every message is delivered exactly once, both processes sent some, and their deliveries
 overlapped in time (so the claim, not luck, kept them apart). On SQLite and on PostgreSQL."""
 
-import subprocess
-import sys
-
 import pytest
 
-from tests.load.harness import ROOT, Site
+from tests.load.harness import Site, race
 from tests.mailserver import SMTPServer
 from tests.services import postgres_url, require
 
@@ -41,25 +38,7 @@ def _race(site, tmp_path, port):
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
     }
-    racers = [
-        subprocess.Popen(  # noqa: S603 - our own interpreter and code
-            [sys.executable, "manage.py", "shell", "-v", "0", "-c", RACER.format(go=str(go))],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    for racer in racers:
-        assert racer.stdout.readline().strip() == "READY", racer.stderr.read()
-    go.touch()  # both at once
-    outputs = []
-    for racer in racers:
-        stdout, stderr = racer.communicate(timeout=180)
-        assert racer.returncode == 0, stderr
-        outputs.append(stdout.strip())
+    outputs = race([RACER.format(go=str(go))] * 2, env=env, go=go)
     return outputs
 
 
