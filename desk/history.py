@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.utils import translation
 
+from outbox.models import Kind
+
 from .models import EventKind, InquiryEvent
 
 
@@ -32,11 +34,11 @@ def record_outcome(*, message, error="", final=False, delivered=False):
     with translation.override(settings.LANGUAGE_CODE):  # whatever the sender had active
         what = str(message.get_kind_display())
     if delivered:
-        kind = EventKind.REPLY_SENT if message.kind == "reply" else EventKind.EMAIL_SENT
-        text = message.subject if message.kind == "reply" else str(what)
+        kind = EventKind.REPLY_SENT if message.kind == Kind.REPLY else EventKind.EMAIL_SENT
+        text = message.subject if message.kind == Kind.REPLY else str(what)
     else:
         kind = EventKind.EMAIL_GAVE_UP if final else EventKind.EMAIL_FAILED
-        if message.kind == "reply" and not final:
+        if message.kind == Kind.REPLY and not final:
             kind = EventKind.REPLY_FAILED
         text = f"{what}: {error}"[:500]
     return record(inquiry=message.inquiry_id, kind=kind, text=text)
