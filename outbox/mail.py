@@ -128,7 +128,7 @@ def send_one(pk, *, connection):
             raise ValueError("no recipient")
         email_of(message, connection=connection).send()
     except Exception as error:  # SMTP down, timeout, refused address...
-        logger.warning("e-mail %s (%s) failed: %s", pk, message.kind, error)
+        logger.warning("e-mail %s (%s) failed: %s", pk, _about(message), error)
         _record_failure(message, token, f"{type(error).__name__}: {error}"[:500])
         return FAILED
     with transaction.atomic():
@@ -142,8 +142,14 @@ def send_one(pk, *, connection):
         if recorded:
             message.refresh_from_db()
             signals.delivered.send(sender=Message, message=message)
-    logger.info("e-mail %s (%s) sent", pk, message.kind)
+    logger.info("e-mail %s (%s) sent", pk, _about(message))
     return SENT
+
+
+def _about(message):
+    """For the logs: the kind and the request's id, never an address (logs hold no personal
+    data beyond ids)."""
+    return f"{message.kind}, inquiry {message.inquiry_id}" if message.inquiry_id else message.kind
 
 
 def _record_failure(message, token, error):

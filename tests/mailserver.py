@@ -85,11 +85,13 @@ class SMTPServer:
     def __enter__(self):
         self.sock.listen(16)
         self.sock.setblocking(False)
+        # The loop runs in its own thread only: the test's thread may have a loop of its own
+        # running (Playwright's), and one thread cannot run two.
+        self._thread.start()
         server = self.loop.create_server(
             lambda: self._smtp(self.handler, hostname="mail.test"), sock=self.sock
         )
-        self.server = self.loop.run_until_complete(server)
-        self._thread.start()
+        self.server = asyncio.run_coroutine_threadsafe(server, self.loop).result(timeout=10)
         return self
 
     def __exit__(self, *exc):
