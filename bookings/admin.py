@@ -230,7 +230,10 @@ class BookingAdmin(admin.ModelAdmin):
         for booking in queryset.filter(status=Booking.Status.CONFIRMED):
             services.send_link(booking=booking)
             sent += 1
-        self.message_user(request, _("%(count)d links sent.") % {"count": sent})
+        # Queued in the outbox with each new link: send_outbox sends them within a minute.
+        self.message_user(
+            request, _("%(count)d links queued: they go out within a minute.") % {"count": sent}
+        )
 
     @admin.action(description=_("Revoke the travellers' links"))
     def revoke_links(self, request, queryset):

@@ -1,4 +1,4 @@
-"""Writes with side effects: booking seats, cancelling, recording payments, sending the link.
+"""Writes with side effects: booking seats, cancelling, queueing the traveller's link.
 
 No overbooking, on SQLite and PostgreSQL alike: seats are held with one conditional UPDATE
 (`seats_held = seats_held + n WHERE seats_held + n <= seats`), the first statement of the
@@ -19,12 +19,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from desk import services as desk_services
 from inquiries.models import Inquiry
 from operator_site import pagecache
+from outbox import mail as outbox
+from outbox.models import Kind
 from treks.models import Departure
 
 from . import links
-from .models import Booking, BookingLink, Payment, Traveller, TravellerDataAccess
+from .models import Booking, BookingLink, Traveller, TravellerDataAccess
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +95,10 @@ def book(
         Traveller.objects.bulk_create(
             Traveller(booking=booking, position=n) for n in range(1, travellers + 1)
         )
-        Inquiry.objects.filter(pk=inquiry.pk).update(status=Inquiry.Status.WON)
+        # Through the desk, like every status change: the request's history says who won it.
+        desk_services.set_status(
+            inquiries=Inquiry.objects.filter(pk=inquiry.pk), status=Inquiry.Status.WON, actor=user
+        )
         if departure is not None:
             pagecache.bump()  # the seats left on the trek page
     logger.info("booking %s made (%d travellers)", booking.pk, travellers)
@@ -119,26 +125,16 @@ def cancel(*, booking):
     return True
 
 
-def record_payment(*, booking, amount, paid_on, method, reference="", user=None):
-    return Payment.objects.create(
-        booking=booking,
-        amount=amount,
-        paid_on=paid_on,
-        method=method,
-        reference=reference,
-        recorded_by=user,
-    )
-
-
 def record_access(*, bookings, user, action):
     TravellerDataAccess.objects.bulk_create(
         TravellerDataAccess(booking=booking, user=user, action=action) for booking in bookings
     )
 
 
+@transaction.atomic
 def send_link(*, booking):
-    """A new link e-mailed to the traveller in their language; earlier links stay valid
-    until revoked. Returns the address."""
+    """A new link, e-mailed to the traveller in their language through the outbox; earlier
+    links stay valid until revoked. Returns the address."""
     link = BookingLink.objects.create(booking=booking)
     with translation.override(booking.language):
         # In the traveller's language: /es/... for a request sent from a Spanish page.
@@ -155,8 +151,14 @@ def send_link(*, booking):
             body=render_to_string("bookings/email/link.txt", context),
             to=[booking.email],
         )
-        message.send()
-    logger.info("booking %s: link sent", booking.pk)
+    outbox.queue_email(
+        message,
+        kind=Kind.BOOKING_LINK,
+        language=booking.language,
+        inquiry=booking.inquiry,
+        booking=booking,
+    )
+    logger.info("booking %s: link queued", booking.pk)
     return url
 
 

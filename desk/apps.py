@@ -8,3 +8,12 @@ class DeskConfig(AppConfig):
 
     name = "desk"
     verbose_name = _("Sales desk")
+
+    def ready(self):
+        from outbox import signals
+
+        from . import history
+
+        # Every e-mail's delivery or failure is written into its request's history, once.
+        signals.delivered.connect(history.on_delivered, dispatch_uid="desk.history.delivered")
+        signals.failed.connect(history.on_failed, dispatch_uid="desk.history.failed")

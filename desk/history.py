@@ -1,6 +1,11 @@
 """The one writer of a request's history (desk.models.InquiryEvent)."""
 
-from .models import InquiryEvent
+from django.conf import settings
+from django.utils import translation
+
+from outbox.models import Kind
+
+from .models import EventKind, InquiryEvent
 
 
 def record(*, inquiry, kind, actor=None, old="", new="", text=""):
@@ -20,22 +25,28 @@ def events_of(inquiry_pk):
     return InquiryEvent.objects.filter(inquiry_id=inquiry_pk).select_related("actor")
 
 
-def record_deliveries(*, inquiry, delivered, errors):
-    """The request e-mails (inquiries.notifications.deliver): one entry per e-mail sent, one
-    for the failures of this attempt, written in one INSERT."""
-    from django.utils.translation import gettext as _
+def record_outcome(*, message, error="", final=False, delivered=False):
+    """The one hook the outbox calls (outbox.signals, connected in DeskConfig.ready): an
+    e-mail about a request (or its booking) was delivered, failed for the first time, or was
+    given up. The outbox sends each outcome once, in the transaction that records it."""
+    if message.inquiry_id is None:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):  # whatever the sender had active
+        what = str(message.get_kind_display())
+    if delivered:
+        kind = EventKind.REPLY_SENT if message.kind == Kind.REPLY else EventKind.EMAIL_SENT
+        text = message.subject if message.kind == Kind.REPLY else str(what)
+    else:
+        kind = EventKind.EMAIL_GAVE_UP if final else EventKind.EMAIL_FAILED
+        if message.kind == Kind.REPLY and not final:
+            kind = EventKind.REPLY_FAILED
+        text = f"{what}: {error}"[:500]
+    return record(inquiry=message.inquiry_id, kind=kind, text=text)
 
-    from .models import EventKind
 
-    names = {"staff": _("Notification to staff"), "traveller": _("Confirmation to the traveller")}
-    entries = [
-        InquiryEvent(inquiry_id=inquiry.pk, kind=EventKind.EMAIL_SENT, text=str(names[who]))
-        for who in delivered
-    ]
-    if errors:
-        entries.append(
-            InquiryEvent(
-                inquiry_id=inquiry.pk, kind=EventKind.EMAIL_FAILED, text="; ".join(errors)[:500]
-            )
-        )
-    InquiryEvent.objects.bulk_create(entries)
+def on_delivered(sender, *, message, **kwargs):
+    record_outcome(message=message, delivered=True)
+
+
+def on_failed(sender, *, message, error, final, **kwargs):
+    record_outcome(message=message, error=error, final=final)

@@ -1,5 +1,5 @@
 """The sales desk's records: the dated history of each request, the reply templates staff
-manage, and the replies sent (kept first, sent after commit, retried)."""
+manage, and the replies sent (each with its e-mail in the outbox)."""
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +19,7 @@ class EventKind(models.TextChoices):
     REPLY_FAILED = "reply_failed", _("Reply not sent yet (retried)")
     EMAIL_SENT = "email_sent", _("E-mail delivered")
     EMAIL_FAILED = "email_failed", _("E-mail failed (retried)")
+    EMAIL_GAVE_UP = "email_gave_up", _("E-mail not sent: gave up (retry in the outbox)")
 
 
 class InquiryEvent(models.Model):
@@ -152,8 +153,8 @@ class ReplyTemplate(models.Model):
 
 
 class Reply(models.Model):
-    """An e-mail staff sent a traveller from the request's page. Stored before it is sent, so
-    a mail server failure loses nothing: `send_pending_replies` retries what is unsent."""
+    """An e-mail staff sent a traveller from the request's page: what staff wrote, and its
+    outbox row (which send_outbox sends and retries)."""
 
     inquiry = models.ForeignKey(
         "inquiries.Inquiry",
@@ -180,20 +181,19 @@ class Reply(models.Model):
     body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH)
     reply_to = models.EmailField(_("reply-to"), blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    message = models.OneToOneField(
+        "outbox.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reply",
+        verbose_name=_("e-mail"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
-        indexes = [
-            models.Index(
-                fields=["created_at"], name="desk_reply_unsent", condition=Q(sent_at__isnull=True)
-            )
-        ]
 
     def __str__(self):
         return self.subject

@@ -1,21 +1,20 @@
-"""Replies to a traveller: templates filled in, and the e-mail saved first and sent after
-commit, with the claim-and-retry pattern of the request e-mails (inquiries/notifications.py)."""
+"""Replies to a traveller: templates filled in, and the e-mail queued in the outbox in the
+transaction that stores the reply (sent by send_outbox)."""
 
-import datetime
 import logging
 import re
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from inquiries.models import Inquiry
-from inquiries.notifications import CLAIM_SECONDS
 from inquiries.validators import mail_address
+from outbox import mail as outbox
+from outbox.models import Kind
 
 from . import history
 from .models import PLACEHOLDERS, EventKind, Reply
@@ -57,8 +56,8 @@ def fill(text, values):
 
 @transaction.atomic
 def send_reply(*, inquiry, author, subject, body, template=None):
-    """Store a reply to the traveller and send it once the row is committed. A new request
-    moves to "replied"; the history gets the reply's text."""
+    """Store a reply to the traveller and queue its e-mail. A new request moves to "replied";
+    the history gets the reply's text."""
     now = timezone.now()
     reply_to = mail_address(author.email or "") or ""
     reply = Reply.objects.create(
@@ -89,69 +88,21 @@ def send_reply(*, inquiry, author, subject, body, template=None):
             new=Inquiry.Status.REPLIED,
         )
     Inquiry.objects.filter(pk=inquiry.pk).update(**changes)
-    transaction.on_commit(lambda: deliver_after_commit(reply.pk))
+    reply.message = outbox.queue_email(
+        message(reply), kind=Kind.REPLY, language=inquiry.language, inquiry=inquiry
+    )
+    reply.save(update_fields=["message"])
     return reply
 
 
-def pending():
-    return Reply.objects.filter(sent_at__isnull=True)
-
-
-def claim(pk, *, max_attempts=None):
-    now = timezone.now()
-    rows = pending().filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), pk=pk)
-    if max_attempts is not None:
-        rows = rows.filter(attempts__lt=max_attempts)
-    from django.db.models import F
-
-    return (
-        rows.update(
-            claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
-            attempts=F("attempts") + 1,
-        )
-        == 1
-    )
-
-
-SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
-
-
 def message(reply):
-    inquiry = reply.inquiry
+    address = mail_address(reply.inquiry.email)  # None: the reply form refuses to write
     return EmailMessage(
         subject=reply.subject,
         body=reply.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[mail_address(inquiry.email)],
+        to=[address] if address else [],
         # The traveller's answer reaches the member of staff who wrote; without an address of
         # their own, the sales inbox.
         reply_to=[reply.reply_to] if reply.reply_to else settings.INQUIRY_NOTIFY_EMAILS[:1],
     )
-
-
-def deliver(pk, *, max_attempts=None):
-    """Send one stored reply: SENT, FAILED (recorded, retried later) or SKIPPED."""
-    if not claim(pk, max_attempts=max_attempts):
-        return SKIPPED
-    reply = Reply.objects.select_related("inquiry").get(pk=pk)
-    try:
-        if mail_address(reply.inquiry.email) is None:
-            raise ValueError("the traveller's address cannot be used to send mail")
-        message(reply).send()
-    except Exception as error:  # SMTP down, timeout, refused address...
-        text = f"{type(error).__name__}: {error}"[:500]
-        logger.exception("reply %s for inquiry %s failed", pk, reply.inquiry_id)
-        Reply.objects.filter(pk=pk).update(last_error=text, claimed_until=None)
-        history.record(inquiry=reply.inquiry_id, kind=EventKind.REPLY_FAILED, text=text)
-        return FAILED
-    Reply.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="", claimed_until=None)
-    history.record(inquiry=reply.inquiry_id, kind=EventKind.REPLY_SENT, text=reply.subject)
-    logger.info("reply %s for inquiry %s sent", pk, reply.inquiry_id)
-    return SENT
-
-
-def deliver_after_commit(pk):
-    try:
-        deliver(pk)
-    except Exception:
-        logger.exception("sending reply %s failed; send_pending_replies will retry", pk)

@@ -1,19 +1,21 @@
 """A request for information: one traveller's question, kept for ever and worked by sales staff.
 
-Nothing a traveller sends is dropped: the row is written before any e-mail is tried, and the
-e-mail state lives on the row so that a failed notification is retried, not lost.
+Nothing a traveller sends is dropped: the row and its e-mails (outbox rows) are written in one
+transaction, and the e-mails are sent afterwards by `send_outbox`, retried until they go.
 """
 
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from outbox.models import Message
 
 # The most people one request may be for, with or without a trek. A group larger than a trek's
 # own largest group is welcome as a large-group request (Inquiry.is_large_group); above this
@@ -36,12 +38,8 @@ class InquiryQuerySet(models.QuerySet):
         return self.exclude(spam_reason="")
 
     def notification_pending(self):
-        """Rows whose staff notification or traveller confirmation has not gone out yet (and
-        is meant to: suspected spam waits for staff, a withheld confirmation is not owed)."""
-        return self.not_spam().filter(
-            Q(staff_notified_at__isnull=True)
-            | Q(confirmation_sent_at__isnull=True, confirmation_withheld="")
-        )
+        """Requests with an e-mail that has not gone out yet (waiting, retried or given up)."""
+        return self.filter(Exists(Message.objects.unsent().filter(inquiry=OuterRef("pk"))))
 
 
 class Status(models.TextChoices):
@@ -194,9 +192,8 @@ class Inquiry(models.Model):
     # One per rendered form: a double-clicked submit or a re-POST finds the row it made.
     idempotency_key = models.UUIDField(_("form token"), default=uuid.uuid4, editable=False)
 
-    # E-mail state, so that failures are visible and retried (see send_pending_notifications).
-    staff_notified_at = models.DateTimeField(_("staff e-mailed"), null=True, blank=True)
-    confirmation_sent_at = models.DateTimeField(_("traveller e-mailed"), null=True, blank=True)
+    # The e-mails themselves are outbox rows (inquiry.outbox_messages); this says why the
+    # traveller's confirmation was never queued.
     confirmation_withheld = models.CharField(
         _("confirmation withheld"),
         max_length=20,
@@ -204,10 +201,6 @@ class Inquiry(models.Model):
         blank=True,
         help_text=_("Why the traveller was not e-mailed a confirmation, if they were not."),
     )
-    notify_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
-    notify_last_error = models.CharField(_("last e-mail error"), max_length=500, blank=True)
-    # Whoever sends the e-mails first claims the row until then; others leave it alone.
-    notify_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = InquiryQuerySet.as_manager()
 
@@ -268,13 +261,6 @@ class Inquiry(models.Model):
 
     def get_admin_url(self):
         return reverse("admin:inquiries_inquiry_change", args=[self.pk])
-
-    @property
-    def notification_done(self):
-        """Staff were told, and the traveller was either told or is not owed it."""
-        return self.staff_notified_at is not None and (
-            self.confirmation_sent_at is not None or bool(self.confirmation_withheld)
-        )
 
 
 class ConfirmationCount(models.Model):

@@ -1,117 +1,61 @@
 """The two e-mails each request gets: one to sales staff, one confirmation to the traveller.
 
-`deliver()` runs after the row is committed (from the request, through on_commit) and again
-from `send_pending_notifications` for the rows where it failed. Whoever runs it first claims
-the row with one conditional UPDATE, which is atomic on SQLite and PostgreSQL alike, so two
-cron runs on two servers, or a cron run racing the request itself, never send twice. Each
-e-mail has its own "sent at" field, so a retry sends only what is still missing.
+`queue_for()` writes both into the outbox in the transaction that stores (or un-spams) the
+request; `manage.py send_outbox` sends them. The confirmation is decided here: withheld when
+the address cannot take mail or already had its confirmations for the day.
 """
 
-import datetime
 import logging
 import re
 import unicodedata
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from desk import history as desk_history
+from outbox import mail as outbox
+from outbox.models import Kind
 
 from .models import ConfirmationCount, Inquiry
 from .validators import mail_address
 
 logger = logging.getLogger(__name__)
 
-# Long enough for two e-mails to time out (EMAIL_TIMEOUT each) before another sender may try.
-CLAIM_SECONDS = max(300, 4 * settings.EMAIL_TIMEOUT)
 
-
-def claim(pk, *, max_attempts=None):
-    """Take the row for sending; False when someone else holds it or nothing is left to send."""
-    now = timezone.now()
-    rows = Inquiry.objects.notification_pending().filter(
-        Q(notify_claimed_until__isnull=True) | Q(notify_claimed_until__lt=now), pk=pk
-    )
-    if max_attempts is not None:
-        rows = rows.filter(notify_attempts__lt=max_attempts)
-    claimed = rows.update(
-        notify_claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
-        notify_attempts=F("notify_attempts") + 1,
-    )
-    return claimed == 1
-
-
-SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
-
-
-def deliver(pk, *, max_attempts=None):
-    """Send what is still unsent for one request: SENT, FAILED, or SKIPPED when another
-    sender holds the row or nothing is left to send."""
-    if not claim(pk, max_attempts=max_attempts):
-        return SKIPPED
-    inquiry = Inquiry.objects.select_related("trek").get(pk=pk)
-    errors, delivered = [], []
-    connection = get_connection()  # opened by the first send, shared by both e-mails
+def queue_for(inquiry):
+    """Queue the staff notification and, unless withheld, the traveller's confirmation.
+    Call it inside the transaction of the change that makes them due."""
     # Staff read the site's language; the traveller the language of the page they wrote from.
-    # Whatever the request thread (or the retry command) had active does not matter.
-    for sent_field, build, who, language in (
-        ("staff_notified_at", staff_message, "staff", settings.LANGUAGE_CODE),
-        ("confirmation_sent_at", confirmation_message, "traveller", inquiry.language),
-    ):
-        if getattr(inquiry, sent_field) is not None:
-            continue
-        counted = None
-        if who == "traveller":
-            if inquiry.confirmation_withheld:
-                continue
-            counted = confirmation_address(inquiry.email)
-            if counted is None:
-                inquiry.confirmation_withheld = Inquiry.ConfirmationWithheld.UNUSABLE_ADDRESS
-                logger.warning("confirmation for inquiry %s withheld: unusable address", pk)
-                continue
-            if not take_confirmation_slot(counted):
-                inquiry.confirmation_withheld = Inquiry.ConfirmationWithheld.DAILY_LIMIT
-                logger.warning("confirmation for inquiry %s withheld: daily limit", pk)
-                continue
-        try:
-            with translation.override(language or settings.LANGUAGE_CODE):
-                build(inquiry, connection=connection).send()
-        except Exception as error:  # SMTP down, timeout, refused address...
-            errors.append(f"{who}: {type(error).__name__}: {error}")
-            logger.exception("%s e-mail for inquiry %s failed", who, pk)
-            if counted:
-                give_back_confirmation_slot(counted)  # the retry will take it again
-        else:
-            setattr(inquiry, sent_field, timezone.now())
-            logger.info("%s e-mail for inquiry %s sent", who, pk)
-            delivered.append(who)
-    try:
-        connection.close()
-    except Exception:
-        logger.warning("closing the mail connection failed", exc_info=True)
-    Inquiry.objects.filter(pk=pk).update(
-        staff_notified_at=inquiry.staff_notified_at,
-        confirmation_sent_at=inquiry.confirmation_sent_at,
-        confirmation_withheld=inquiry.confirmation_withheld,
-        notify_last_error="; ".join(errors)[:500],
-        notify_claimed_until=None,
-    )
-    desk_history.record_deliveries(inquiry=inquiry, delivered=delivered, errors=errors)
-    return FAILED if errors else SENT
-
-
-def deliver_after_commit(pk):
-    """For transaction.on_commit in the request: whatever happens, the traveller is not told
-    about it; the row is stored and the retry command will find what is unsent."""
-    try:
-        deliver(pk)
-    except Exception:
-        logger.exception("sending e-mails for inquiry %s failed; the retry command will", pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        outbox.queue_email(
+            staff_message(inquiry),
+            kind=Kind.STAFF_NOTIFICATION,
+            language=settings.LANGUAGE_CODE,
+            inquiry=inquiry,
+        )
+    withheld = ""
+    counted = confirmation_address(inquiry.email)
+    if counted is None:
+        withheld = Inquiry.ConfirmationWithheld.UNUSABLE_ADDRESS
+    elif not take_confirmation_slot(counted):
+        withheld = Inquiry.ConfirmationWithheld.DAILY_LIMIT
+    if withheld:
+        logger.warning("confirmation for inquiry %s withheld: %s", inquiry.pk, withheld)
+        Inquiry.objects.filter(pk=inquiry.pk).update(confirmation_withheld=withheld)
+        inquiry.confirmation_withheld = withheld
+        return
+    language = inquiry.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        outbox.queue_email(
+            confirmation_message(inquiry),
+            kind=Kind.CONFIRMATION,
+            language=language,
+            inquiry=inquiry,
+        )
 
 
 # --- At most a few confirmations per address and day ------------------------------------------
@@ -142,12 +86,6 @@ def take_confirmation_slot(address):
     except IntegrityError:
         # The row exists: at the cap, or made by a concurrent sender a moment ago.
         return bool(today.filter(sent__lt=cap).update(sent=F("sent") + 1))
-
-
-def give_back_confirmation_slot(address):
-    ConfirmationCount.objects.filter(address=address, day=timezone.localdate(), sent__gt=0).update(
-        sent=F("sent") - 1
-    )
 
 
 # --- The messages -------------------------------------------------------------------------------
@@ -183,7 +121,7 @@ def _subject(text):
     return " ".join(text.split())
 
 
-def staff_message(inquiry, *, connection=None):
+def staff_message(inquiry):
     context = _context(inquiry)
     about = inquiry.trek.name if inquiry.trek else _("General request")
     subject = _subject(
@@ -206,13 +144,12 @@ def staff_message(inquiry, *, connection=None):
         # that cannot be a header (stored before the form checked it) must not stop the
         # notification: it goes without Reply-To, and the body says so.
         reply_to=[reply_to] if reply_to else [],
-        connection=connection,
     )
     message.attach_alternative(render_to_string("inquiries/email/staff.html", context), "text/html")
     return message
 
 
-def confirmation_message(inquiry, *, connection=None):
+def confirmation_message(inquiry):
     context = {**_context(inquiry), "greeting_name": greeting_name(inquiry.name)}
     # Fixed text: nothing the traveller typed goes into the subject.
     subject = _subject(
@@ -228,7 +165,6 @@ def confirmation_message(inquiry, *, connection=None):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail_address(inquiry.email)],
         reply_to=settings.INQUIRY_NOTIFY_EMAILS[:1],
-        connection=connection,
     )
     message.attach_alternative(
         render_to_string("inquiries/email/confirmation.html", context), "text/html"

@@ -1,4 +1,4 @@
-"""Writes with side effects: storing a request and, once it is committed, e-mailing about it."""
+"""Writes with side effects: storing a request with its e-mails queued in the same transaction."""
 
 import datetime
 import logging
@@ -38,10 +38,9 @@ def submit_inquiry(
     `idempotency_key` (a missing or forged form token) the request gets a new one.
 
     `data` is the form's cleaned data. The same `idempotency_key` twice (a double click, a
-    browser re-POST) returns the row the first one made and sends nothing again. The e-mails go
-    out only after the row is committed; a failure there is recorded on the row for the retry
-    command and never undoes the row. `language` is the page's: the confirmation is written
-    in it.
+    browser re-POST) returns the row the first one made and sends nothing again. The e-mails are
+    outbox rows of the same transaction, sent by `send_outbox`: a mail server that is down
+    never undoes the request. `language` is the page's: the confirmation is written in it.
     """
     # The contact form has no departure to choose.
     fields = {name: data.get(name) for name in TRAVELLER_FIELDS}
@@ -60,7 +59,7 @@ def submit_inquiry(
                 **fields,
             )
             if not spam_reason:
-                transaction.on_commit(lambda: notifications.deliver_after_commit(inquiry.pk))
+                notifications.queue_for(inquiry)
     except IntegrityError:
         existing = Inquiry.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
@@ -92,14 +91,16 @@ def _same_request(inquiry, trek, fields):
 
 
 def mark_not_spam(*, inquiries):
-    """Move suspected spam into the pipeline and send its e-mails now (after commit, through
-    the same `deliver` as every request, so a failure is retried by the retry command).
+    """Move suspected spam into the pipeline and queue its e-mails, as for every request.
     Returns how many requests were marked."""
-    pks = list(inquiries.suspected_spam().values_list("pk", flat=True))
     with transaction.atomic():
-        marked = Inquiry.objects.filter(pk__in=pks).suspected_spam().update(spam_reason="")
-        for pk in pks:
-            transaction.on_commit(lambda pk=pk: notifications.deliver_after_commit(pk))
+        rows = list(
+            inquiries.suspected_spam().select_for_update(of=("self",)).select_related("trek")
+        )
+        marked = Inquiry.objects.filter(pk__in=[r.pk for r in rows]).update(spam_reason="")
+        for inquiry in rows:
+            inquiry.spam_reason = ""
+            notifications.queue_for(inquiry)
     logger.info("%d inquiries marked not spam", marked)
     return marked
 

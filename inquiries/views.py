@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from operator_site import kept, pagecache
+from operator_site.client_ip import client_ip
 from operator_site.views import breadcrumbs
 from treks.views import TrekDetailView, get_visible_trek_or_404
 
 from . import tokens
-from .client import client_ip, rate_limit_exceeded
+from .client import rate_limit_exceeded
 from .forms import MIN_FILL_SECONDS, InquiryForm
 from .models import Inquiry
 from .services import submit_inquiry

@@ -10,11 +10,6 @@ from .languages import contact_path
 from .models import ContentPage, ToConfirm
 
 
-def contact_url():
-    """/contact/ (/es/contacto/) once the request form exists (another app's page), else None."""
-    return contact_path()
-
-
 def main_nav(request):
     """The menu: fixed catalogue links, contact, and every published page that asks to be in it.
 
@@ -27,7 +22,7 @@ def main_nav(request):
         # Between "Before You Go" (50) and "Contact us" (60), where the operator's menu has it.
         (55, _("Travel Blog"), reverse("blog:list"), "blog"),
     ]
-    contact = contact_url()
+    contact = contact_path()  # None until the request form exists (another app's page)
     if contact:
         items.append((60, _("Contact us"), contact, "contact"))
     # A page that has already fetched the published pages (the home page lists them) hands
@@ -62,7 +57,7 @@ def operator(request):
         "operator_legal": settings.OPERATOR_LEGAL,
         # Lazy: admin pages and e-mails that never show the menu never query for it.
         "main_nav": SimpleLazyObject(lambda: main_nav(request)),
-        "contact_url": SimpleLazyObject(contact_url),
+        "contact_url": SimpleLazyObject(contact_path),
         # Staff only (their pages are never stored): how much is still "to confirm". A callable,
         # which the template calls (once, in a {% with %}) only where it shows it.
         "to_confirm_count": partial(_to_confirm_count, request),

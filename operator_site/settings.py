@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "reviews",
     "desk",
     "bookings",
+    "outbox",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -294,7 +296,7 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The address behind TRUSTED_PROXIES, the same one the request form's rate limit counts.
-AXES_CLIENT_IP_CALLABLE = "inquiries.client.client_ip"
+AXES_CLIENT_IP_CALLABLE = "operator_site.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "operator_site.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Masked in axes' log lines: no user name, address or browser in the logs.
@@ -366,6 +368,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # At most 12 s: a request's two e-mails are sent right after its commit, within gunicorn's 30 s
 # worker timeout (a killed worker would show a stored request as an error page).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=12)
+# The outbox (outbox/mail.py): a failed e-mail waits 1, 2, 4... minutes, at most this long,
+# and gives up after this many tries (about a day of a mail server down), then waits in admin.
+OUTBOX_MAX_PAUSE_MINUTES = env_int("OUTBOX_MAX_PAUSE_MINUTES", 360, minimum=1)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1, maximum=100)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Salkantay Trek Machu <info@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

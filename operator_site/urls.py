@@ -1,15 +1,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from treks.views import HomeView
-
 from . import views
-from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("Salkantay Trek Machu: staff")
 admin.site.site_title = _("Staff")
@@ -18,7 +14,7 @@ admin.site.index_title = _("Catalogue and requests")
 # One address for every language: machines' files and the load balancer's probe.
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("pages.sitemap_urls")),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (admin): no 404 in the logs.
     path("favicon.ico", views.favicon, name="favicon"),
@@ -30,7 +26,7 @@ urlpatterns = [
 # matches its text, and a shared cached page is the same for everyone at one address. Admin is
 # here too, so that staff who prefer Spanish can work at /es/admin/.
 urlpatterns += i18n_patterns(
-    path("", HomeView.as_view(), name="home"),
+    path("", include("pages.urls")),
     path("admin/", admin.site.urls),
     path(
         pgettext_lazy("address", "about/<slug:slug>/"), views.ContentPageView.as_view(), name="page"

@@ -100,10 +100,9 @@ class Review(models.Model):
 class ReviewRequest(models.Model):
     """One e-mail asking a traveller for a review, after their trip.
 
-    Made by staff on a won request, with the day the trip ends. Once bookings exist, the day
-    will come from the booking's departure (`trip_ended_on` is the one field to derive), and
-    everything else stays as it is. `send_review_requests` sends each at most once, claiming
-    the row with one conditional UPDATE, and retries failures as the request e-mails are.
+    Made by staff on a won request, with the day the trip ends; saving it queues the e-mail
+    in the outbox for the day after (reviews/requests.py: schedule), and send_outbox sends it
+    then, once, retried as every e-mail is.
     """
 
     inquiry = models.OneToOneField(
@@ -123,11 +122,16 @@ class ReviewRequest(models.Model):
         default=True,
         help_text=_("Untick to send this traveller nothing."),
     )
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
     withheld = models.CharField(_("not sent because"), max_length=200, blank=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
-    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True, editable=False)
+    message = models.OneToOneField(
+        "outbox.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="review_request",
+        verbose_name=_("e-mail"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

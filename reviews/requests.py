@@ -1,8 +1,8 @@
 """The e-mail that asks a traveller for a review, once, after the trip, in their language.
 
-As inquiries/notifications.py: the row is claimed with one conditional UPDATE (two cron runs on
-two servers never both send), a failure is recorded on the row and the next run tries again,
-up to a number of attempts.
+Queued in the outbox when staff save the review request, with "not before" the day after the
+trip (in Cusco), so `send_outbox` alone sends it when its day comes. A change of the trip's end
+moves it; unticking "ask for a review" cancels it.
 """
 
 import datetime
@@ -10,7 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import F, Q
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,26 +18,12 @@ from django.utils.translation import gettext as _
 from inquiries.models import Inquiry
 from inquiries.notifications import greeting_name
 from inquiries.validators import mail_address
+from outbox import mail as outbox
+from outbox.models import Kind, Message
 
 from .models import ReviewRequest
 
 logger = logging.getLogger(__name__)
-
-CLAIM_SECONDS = max(300, 4 * settings.EMAIL_TIMEOUT)
-SENT, FAILED, SKIPPED, WITHHELD = "sent", "failed", "skipped", "withheld"
-
-
-def due(*, today=None, max_attempts):
-    """The requests whose e-mail may go now: ticked, unsent, the trip over (in Cusco)."""
-    today = today or timezone.localdate()
-    return ReviewRequest.objects.filter(
-        send=True,
-        sent_at__isnull=True,
-        withheld="",
-        trip_ended_on__lt=today,
-        inquiry__status=Inquiry.Status.WON,
-        attempts__lt=max_attempts,
-    )
 
 
 def review_links():
@@ -45,51 +31,58 @@ def review_links():
     return {"tripadvisor": links.get("tripadvisor", ""), "google": links.get("google_reviews", "")}
 
 
-def claim(pk, *, max_attempts):
-    now = timezone.now()
-    rows = due(max_attempts=max_attempts).filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), pk=pk
-    )
-    return (
-        rows.update(
-            claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
-            attempts=F("attempts") + 1,
-        )
-        == 1
-    )
+def send_from(day):
+    """The start of the day after `day` in Cusco: the trip is over then."""
+    after = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    return timezone.make_aware(after, timezone.get_default_timezone())
 
 
-def deliver(pk, *, max_attempts):
-    if not claim(pk, max_attempts=max_attempts):
-        return SKIPPED
-    request = ReviewRequest.objects.select_related("inquiry__trek").get(pk=pk)
-    inquiry = request.inquiry
-    address = mail_address(inquiry.email)
-    rows = ReviewRequest.objects.filter(pk=pk)
-    if address is None:
-        rows.update(withheld="unusable address", claimed_until=None)
-        return WITHHELD
+def withheld_reason(request, inquiry):
+    if not request.send:
+        return ""  # staff said no: nothing to explain
+    if inquiry.status != Inquiry.Status.WON:
+        return "the request is not won"
+    if mail_address(inquiry.email) is None:
+        return "unusable address"
+    links = review_links()
+    if not (links["tripadvisor"] or links["google"]):
+        return "no review link set (OPERATOR_TRIPADVISOR_URL, OPERATOR_GOOGLE_REVIEWS_URL)"
     # Once per traveller: one who travelled twice (two won requests) is asked once.
-    already = ReviewRequest.objects.filter(
-        sent_at__isnull=False, inquiry__email__iexact=inquiry.email
-    ).exclude(pk=pk)
-    if already.exists():
-        rows.update(withheld="already asked after another trip", claimed_until=None)
-        return WITHHELD
-    try:
-        with translation.override(inquiry.language or settings.LANGUAGE_CODE):
-            message(request, to=address).send()
-    except Exception as error:  # SMTP down, timeout, refused address...
-        logger.exception("review request %s failed", pk)
-        rows.update(last_error=f"{type(error).__name__}: {error}"[:500], claimed_until=None)
-        return FAILED
-    rows.update(sent_at=timezone.now(), last_error="", claimed_until=None)
-    logger.info("review request %s sent", pk)
-    return SENT
+    other = Message.objects.filter(
+        kind=Kind.REVIEW_REQUEST,
+        inquiry__email__iexact=inquiry.email,
+        status__in=[Message.Status.QUEUED, Message.Status.SENT],
+    ).exclude(inquiry=inquiry)
+    if other.exists():
+        return "already asked after another trip"
+    return None
 
 
-def message(request, *, to):
-    inquiry = request.inquiry
+@transaction.atomic
+def schedule(request):
+    """Save `request` and (re)queue its e-mail for the day after the trip, or cancel it."""
+    request.save()
+    if request.message_id:
+        outbox.cancel(Message.objects.filter(pk=request.message_id))
+    inquiry = Inquiry.objects.select_related("trek").get(pk=request.inquiry_id)
+    reason = withheld_reason(request, inquiry)
+    message = None
+    if reason is None:
+        language = inquiry.language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = outbox.queue_email(
+                email(inquiry, to=mail_address(inquiry.email)),
+                kind=Kind.REVIEW_REQUEST,
+                language=language,
+                inquiry=inquiry,
+                not_before=send_from(request.trip_ended_on),
+            )
+    ReviewRequest.objects.filter(pk=request.pk).update(message=message, withheld=reason or "")
+    request.message, request.withheld = message, reason or ""
+    return request
+
+
+def email(inquiry, *, to):
     context = {
         "greeting_name": greeting_name(inquiry.name),
         "trek": inquiry.trek,

@@ -28,17 +28,17 @@ def _isolated_storage(settings, tmp_path):
 
 
 def _restore_staff_roles(sender, apps=None, **kwargs):
-    if sender.label == "desk":
+    if sender.label == "operator_site":
         from django.apps import apps as installed
 
-        from desk import roles
+        from operator_site import roles
 
         roles.apply(apps or installed)  # flush sends no `apps`: the installed ones
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _staff_roles_survive_flushes():
-    """The Sales and Content groups are data a migration made (desk/0003), and a test with
+    """The Sales and Content groups are data migrations made (operator_site.roles), and a test with
     `transaction=True` (the browser tests', the live server's) ends by emptying every table.
     The flush then sends post_migrate, as migrate does, and here the roles are made again,
     so that a test needing them passes whatever ran before it on this worker."""

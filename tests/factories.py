@@ -172,6 +172,28 @@ def make_inquiry(**kwargs):
     return Inquiry.objects.create(**kwargs)
 
 
+def send_outbox():
+    """One run of `manage.py send_outbox`, as cron runs it every minute; returns its output."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("send_outbox", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def queue_emails(inquiry):
+    """Queue a stored request's two e-mails in the outbox, as submitting it does."""
+    from django.db import transaction
+
+    from inquiries import notifications
+
+    with transaction.atomic():
+        notifications.queue_for(inquiry)
+    return inquiry
+
+
 def inquiry_post_data(**overrides):
     """What a person's browser posts from the request form, filled in seconds ago.
 
@@ -261,3 +283,43 @@ def make_booking(departure=None, **kwargs):
     kwargs.setdefault("balance_due_date", departure.start_date - datetime.timedelta(days=1))
     kwargs.setdefault("payment_instructions", "Bank transfer to account 123 (to confirm).")
     return services.book(inquiry=inquiry, departure=departure, travellers=travellers, **kwargs)
+
+
+def payment_post(booking, **row):
+    """The booking's admin form as staff post it with one new payment row."""
+    from django.utils import timezone
+
+    data = {
+        "payments-TOTAL_FORMS": "1",
+        "payments-INITIAL_FORMS": "0",
+        "payments-MIN_NUM_FORMS": "0",
+        "payments-MAX_NUM_FORMS": "1000",
+        "traveller_rows-TOTAL_FORMS": str(booking.traveller_rows.count()),
+        "traveller_rows-INITIAL_FORMS": str(booking.traveller_rows.count()),
+        "traveller_rows-MIN_NUM_FORMS": "0",
+        "traveller_rows-MAX_NUM_FORMS": "1000",
+        "total_price": str(booking.total_price),
+        "deposit_due": str(booking.deposit_due),
+        "balance_due_date": booking.balance_due_date.isoformat(),
+        "payment_instructions": booking.payment_instructions,
+    }
+    for n, traveller in enumerate(booking.traveller_rows.all()):
+        data[f"traveller_rows-{n}-id"] = str(traveller.pk)
+        data[f"traveller_rows-{n}-booking"] = str(booking.pk)
+    payment = {
+        "amount": "200",
+        "paid_on": timezone.localdate().isoformat(),
+        "method": "bank_transfer",
+        "reference": "TRX-88",
+    }
+    payment.update(row)
+    for key, value in payment.items():
+        data[f"payments-0-{key}"] = value
+    return data
+
+
+def record_payment_in_admin(staff_client, booking, **row):
+    """A payment recorded as staff record one: the booking's admin page, its payments row."""
+    response = staff_client.post(booking.get_admin_url(), payment_post(booking, **row))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response

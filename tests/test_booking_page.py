@@ -4,17 +4,26 @@ traveller that saves them all at once, half-filled too, and refuses bad input wi
 typed kept."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.core import mail, signing
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from bookings import links, services
 from bookings.models import Booking, BookingLink, Traveller
-from tests.factories import make_booking, make_departure, make_inquiry, make_trek, make_walk
+from tests.factories import (
+    make_booking,
+    make_departure,
+    make_inquiry,
+    make_trek,
+    make_walk,
+    record_payment_in_admin,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +37,8 @@ def test_the_link_is_emailed_in_the_travellers_language(client):
     inquiry = make_inquiry(trek=departure.trek, departure=departure, language="es")
     booking = make_booking(departure, inquiry=inquiry)
     url = services.send_link(booking=booking)
+    assert mail.outbox == []  # queued: send_outbox sends it
+    call_command("send_outbox", stdout=io.StringIO())
     message = mail.outbox[-1]
     assert message.to == [inquiry.email]
     assert message.subject.startswith("Su reserva:")
@@ -37,7 +48,7 @@ def test_the_link_is_emailed_in_the_travellers_language(client):
     assert "Su reserva" in html and 'lang="es"' in html
 
 
-def test_booking_page_shows_trip_price_paid_due_and_instructions(client):
+def test_booking_page_shows_trip_price_paid_due_and_instructions(client, staff_client):
     from decimal import Decimal
 
     booking = make_booking(
@@ -45,9 +56,7 @@ def test_booking_page_shows_trip_price_paid_due_and_instructions(client):
         travellers=2,
         payment_instructions="Transfer to BCP account 191-000 (to confirm)",
     )
-    services.record_payment(
-        booking=booking, amount=Decimal("250"), paid_on=timezone.localdate(), method="cash"
-    )
+    record_payment_in_admin(staff_client, booking, amount="250", method="cash")
     response = client.get(_link_path(booking))
     html = response.content.decode()
     assert response.status_code == 200

@@ -11,7 +11,15 @@ from django.utils import timezone
 from bookings import services
 from bookings.models import Booking, Payment
 from inquiries.models import Inquiry
-from tests.factories import make_booking, make_departure, make_inquiry, make_trek, make_walk
+from tests.factories import (
+    make_booking,
+    make_departure,
+    make_inquiry,
+    make_trek,
+    make_walk,
+    payment_post,
+    record_payment_in_admin,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +67,9 @@ def test_staff_make_a_booking_from_a_request_in_one_step(staff_client):
     assert booking.traveller_rows.count() == 2
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.WON
+    # Through the one history writer, like every status change.
+    (event,) = inquiry.events.filter(kind="status")
+    assert (event.old_value, event.new_value, event.actor.username) == ("new", "won", "staff")
 
 
 def test_a_private_booking_holds_no_seats(staff_client):
@@ -166,51 +177,17 @@ def test_trek_page_seat_count_is_fresh_after_a_booking_and_a_cancellation(client
 # --- Payments --------------------------------------------------------------------------------
 
 
-def test_payments_give_the_balance(db):
+def test_payments_give_the_balance(staff_client):
     booking = make_booking(make_departure(price_per_person=Decimal("500")), travellers=2)
-    services.record_payment(
-        booking=booking, amount=Decimal("250"), paid_on=timezone.localdate(), method="bank_transfer"
-    )
-    services.record_payment(
-        booking=booking, amount=Decimal("100.50"), paid_on=timezone.localdate(), method="cash"
-    )
+    record_payment_in_admin(staff_client, booking, amount="250", method="bank_transfer")
+    record_payment_in_admin(staff_client, booking, amount="100.50", method="cash")
     assert booking.paid == Decimal("350.50")
     assert booking.balance == Decimal("649.50")
 
 
-def _payment_post(booking, **row):
-    data = {
-        "payments-TOTAL_FORMS": "1",
-        "payments-INITIAL_FORMS": "0",
-        "payments-MIN_NUM_FORMS": "0",
-        "payments-MAX_NUM_FORMS": "1000",
-        "traveller_rows-TOTAL_FORMS": str(booking.traveller_rows.count()),
-        "traveller_rows-INITIAL_FORMS": str(booking.traveller_rows.count()),
-        "traveller_rows-MIN_NUM_FORMS": "0",
-        "traveller_rows-MAX_NUM_FORMS": "1000",
-        "total_price": str(booking.total_price),
-        "deposit_due": str(booking.deposit_due),
-        "balance_due_date": booking.balance_due_date.isoformat(),
-        "payment_instructions": booking.payment_instructions,
-    }
-    for n, traveller in enumerate(booking.traveller_rows.all()):
-        data[f"traveller_rows-{n}-id"] = str(traveller.pk)
-        data[f"traveller_rows-{n}-booking"] = str(booking.pk)
-    payment = {
-        "amount": "200",
-        "paid_on": timezone.localdate().isoformat(),
-        "method": "bank_transfer",
-        "reference": "TRX-88",
-    }
-    payment.update(row)
-    for key, value in payment.items():
-        data[f"payments-0-{key}"] = value
-    return data
-
-
 def test_staff_record_a_payment_in_admin(staff_client):
     booking = make_booking(make_departure(price_per_person=Decimal("500")), travellers=2)
-    response = staff_client.post(booking.get_admin_url(), _payment_post(booking))
+    response = staff_client.post(booking.get_admin_url(), payment_post(booking))
     assert response.status_code == 302, response.content.decode()[:3000]
     payment = Payment.objects.get()
     assert payment.amount == Decimal("200") and payment.recorded_by.username == "staff"
@@ -233,7 +210,7 @@ def test_staff_record_a_payment_in_admin(staff_client):
 )
 def test_payment_refuses_bad_input(staff_client, row, message):
     booking = make_booking(make_departure(), travellers=1)
-    response = staff_client.post(booking.get_admin_url(), _payment_post(booking, **row))
+    response = staff_client.post(booking.get_admin_url(), payment_post(booking, **row))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Payment.objects.exists()
@@ -243,9 +220,7 @@ def test_bookings_list_filters_by_month_and_balance(staff_client):
     paid = make_booking(
         make_departure(start_date=_in(20), price_per_person=Decimal("100")), travellers=1
     )
-    services.record_payment(
-        booking=paid, amount=Decimal("100"), paid_on=timezone.localdate(), method="cash"
-    )
+    record_payment_in_admin(staff_client, paid, amount="100", method="cash")
     owing = make_booking(make_departure(start_date=_in(80)), travellers=1)
     url = reverse("admin:bookings_booking_changelist")
     due = staff_client.get(url, {"balance": "due"}).context["cl"].result_list

@@ -1,4 +1,4 @@
-"""The client's address behind trusted proxies (inquiries.client.client_ip): what the rate
+"""The client's address behind trusted proxies (operator_site.client_ip.client_ip): what the rate
 limit counts and what django-axes locks staff logins out under."""
 
 import ipaddress
@@ -8,7 +8,7 @@ from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from inquiries.client import client_ip
+from operator_site.client_ip import client_ip
 
 
 @pytest.fixture

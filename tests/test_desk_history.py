@@ -1,14 +1,17 @@
 """A dated, append-only history per request (issue 16, item 3): status and owner changes,
 follow-up dates, notes, e-mails delivered or failed; who and when; newest first."""
 
+import io
+
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from desk.models import InquiryEvent
-from inquiries import notifications
 from inquiries.models import Inquiry
-from tests.factories import make_inquiry
+from tests.factories import make_inquiry, queue_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -106,19 +109,24 @@ def test_the_lists_status_column_and_bulk_actions_are_recorded(staff_client):
 
 def test_emails_delivered_and_failed_are_recorded_by_the_site(monkeypatch, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    inquiry = make_inquiry()
+    inquiry = queue_emails(make_inquiry())
 
     def refuse(self, *args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
-    assert notifications.deliver(inquiry.pk) == notifications.FAILED
+    call_command("send_outbox", stdout=io.StringIO(), stderr=io.StringIO())
+    inquiry.outbox_messages.update(not_before=timezone.now())  # the pause after a failure
+    call_command("send_outbox", stdout=io.StringIO(), stderr=io.StringIO())
     monkeypatch.undo()
-    assert notifications.deliver(inquiry.pk) == notifications.SENT
+    inquiry.outbox_messages.update(not_before=timezone.now())
+    call_command("send_outbox", stdout=io.StringIO())
     assert len(mail.outbox) == 2
     events = list(InquiryEvent.objects.filter(inquiry=inquiry).order_by("id"))
-    assert [e.kind for e in events] == ["email_failed", "email_sent", "email_sent"]
+    # The first failure of each e-mail (not the retries), then each delivery.
+    assert [e.kind for e in events] == ["email_failed"] * 2 + ["email_sent"] * 2
     assert "mail server down" in events[0].text
+    assert "Notification to staff" in events[0].text
     assert all(e.actor is None for e in events)
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from desk import replies
 from desk.models import InquiryEvent, Reply, ReplyTemplate
 from inquiries.models import Inquiry
 from tests.factories import make_inquiry, make_trek
@@ -106,20 +106,21 @@ def test_sending_mails_the_traveller_from_the_operator_with_reply_to_the_staff_m
 ):
     inquiry = _inquiry(email="ana@example.com")
     template = _template()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = sales.post(
-            _reply_url(inquiry),
-            {"template": template.pk, "subject": "Lares Trek", "body": "Hello Ana", "_send": "1"},
-        )
+    response = sales.post(
+        _reply_url(inquiry),
+        {"template": template.pk, "subject": "Lares Trek", "body": "Hello Ana", "_send": "1"},
+    )
     assert response.status_code == 302
     assert response["Location"] == inquiry.get_admin_url()
+    assert mail.outbox == []  # in the outbox, sent by send_outbox
+    call_command("send_outbox", stdout=io.StringIO())
     (message,) = mail.outbox
     assert message.to == ["ana@example.com"]
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
     assert message.reply_to == ["maria@operator.example"]
     assert message.body == "Hello Ana"
     reply = Reply.objects.get()
-    assert reply.sent_at is not None and reply.template == template
+    assert reply.message.status == "sent" and reply.template == template
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.REPLIED
     assert inquiry.first_reply_at is not None and inquiry.last_message_at is not None
@@ -131,44 +132,35 @@ def test_sending_mails_the_traveller_from_the_operator_with_reply_to_the_staff_m
 
 def test_a_reply_keeps_a_later_status_as_it_is(sales, django_capture_on_commit_callbacks):
     inquiry = _inquiry(status=Inquiry.Status.QUOTE_SENT)
-    with django_capture_on_commit_callbacks(execute=True):
-        sales.post(_reply_url(inquiry), {"subject": "Hi", "body": "More photos", "_send": "1"})
+    sales.post(_reply_url(inquiry), {"subject": "Hi", "body": "More photos", "_send": "1"})
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.QUOTE_SENT
 
 
-def test_a_mail_server_failure_keeps_the_reply_and_the_retry_command_sends_it(
-    sales, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_a_mail_server_failure_keeps_the_reply_and_send_outbox_retries_it(sales, monkeypatch):
     inquiry = _inquiry()
 
     def refuse(self, *args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = sales.post(
-            _reply_url(inquiry), {"subject": "Hi", "body": "Your dates", "_send": "1"}
-        )
+    response = sales.post(
+        _reply_url(inquiry), {"subject": "Hi", "body": "Your dates", "_send": "1"}
+    )
     assert response.status_code == 302
-    reply = Reply.objects.get()
-    assert reply.sent_at is None and "mail server down" in reply.last_error
+    call_command("send_outbox", stdout=io.StringIO(), stderr=io.StringIO())
+    reply = Reply.objects.select_related("message").get()
+    assert reply.message.status == "queued" and "mail server down" in reply.message.last_error
     assert InquiryEvent.objects.filter(inquiry=inquiry, kind="reply_failed").exists()
     monkeypatch.undo()
-    call_command("send_pending_replies", stdout=io.StringIO())
-    reply.refresh_from_db()
-    assert reply.sent_at is not None
+    reply.message.not_before = timezone.now()  # the pause after a failure is over
+    reply.message.save()
+    call_command("send_outbox", stdout=io.StringIO())
+    reply.message.refresh_from_db()
+    assert reply.message.status == "sent"
     assert len(mail.outbox) == 1
-    call_command("send_pending_replies", stdout=io.StringIO())
+    call_command("send_outbox", stdout=io.StringIO())
     assert len(mail.outbox) == 1  # sent once
-
-
-def test_two_senders_never_send_one_reply_twice(sales):
-    inquiry = _inquiry()
-    reply = Reply.objects.create(inquiry=inquiry, subject="s", body="b")
-    assert replies.claim(reply.pk) is True
-    assert replies.deliver(reply.pk) == replies.SKIPPED  # held by the first claim
-    assert mail.outbox == []
 
 
 @pytest.mark.parametrize(

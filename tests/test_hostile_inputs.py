@@ -13,7 +13,7 @@ from django.urls import reverse
 from inquiries import tokens
 from inquiries.models import Inquiry
 from tests.conftest import verified_login
-from tests.factories import inquiry_post_data, make_trek
+from tests.factories import inquiry_post_data, make_trek, send_outbox
 from tests.test_inquiry_form import BAD_INPUT
 from tests.test_inquiry_notifications import LINK_LIKE_NAMES
 from tests.test_security_bad_input import NUL_QUERIES
@@ -129,6 +129,7 @@ def test_hostile_inputs_are_refused_or_marked_and_none_is_stored_wrongly(
 
     # The link-like names reached a stranger's address: the confirmations carry none of them,
     # and after three a day that address gets no more.
+    send_outbox()
     to_victim = [m for m in mail.outbox if m.to == ["victim@example.net"]]
     relayed = [m for m in to_victim for name in LINK_LIKE_NAMES if name in m.body]
     table = [

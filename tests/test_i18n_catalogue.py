@@ -76,6 +76,8 @@ def test_the_catalogue_covers_every_marked_string(tmp_path):
         "reviews",
         "desk",
         "bookings",
+        "outbox",
+        "pages",
         "templates",
         "locale",
     ):

@@ -293,11 +293,12 @@ def test_valid_post_takes_a_bounded_number_of_queries(client, django_capture_on_
     # The rate limit's window for a new client (UPDATE of none, INSERT, a look for ended ones);
     # the trek; its departures (the choices, and the seats a chosen one has left); Django's
     # model validation of three check constraints (a SELECT each); the INSERT; then the
-    # e-mails: claim, read, count the confirmation to the address (an UPDATE that finds no
-    # row for today yet, then its INSERT), record, and the history entries of the two e-mails
-    # (one INSERT, desk.history). The test's own transaction adds savepoints.
+    # e-mails, queued in the same transaction: the staff notification's outbox row, the count
+    # of confirmations to the address (an UPDATE that finds no row for today yet, then its
+    # INSERT) and the confirmation's row. Nothing is sent: send_outbox does that. The test's
+    # own transaction adds savepoints.
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 15, "\n".join(q[:150] for q in statements)
+    assert len(statements) == 13, "\n".join(q[:150] for q in statements)
     assert len(queries) <= 29, "\n".join(q["sql"][:150] for q in queries)
 
 

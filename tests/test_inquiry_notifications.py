@@ -3,19 +3,16 @@ recorded and retried, and no e-mail is ever sent twice."""
 
 import datetime
 import smtplib
-import threading
-import time
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from inquiries import notifications
 from inquiries.models import Inquiry
-from tests.factories import inquiry_post_data, make_inquiry, make_trek
+from tests.factories import inquiry_post_data, make_inquiry, make_trek, queue_emails, send_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +40,11 @@ def notify(settings):
 
 
 def _post(client, capture, url=CONTACT, **data):
+    """Post the form, then run send_outbox once, as cron does every minute."""
     with capture(execute=True):
-        return client.post(url, inquiry_post_data(**data))
+        response = client.post(url, inquiry_post_data(**data))
+    send_outbox()
+    return response
 
 
 def test_valid_request_sends_staff_notification_and_confirmation(
@@ -78,18 +78,17 @@ def test_valid_request_sends_staff_notification_and_confirmation(
     assert "Lares Trek" in confirmation.body
     assert confirmation.alternatives[0][1] == "text/html"
 
-    assert inquiry.staff_notified_at is not None
-    assert inquiry.confirmation_sent_at is not None
-    assert inquiry.notify_attempts == 1
-    assert inquiry.notify_last_error == ""
+    assert list(inquiry.outbox_messages.values_list("status", "attempts")) == [("sent", 1)] * 2
 
 
-def test_no_email_is_sent_before_the_row_is_committed(client, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(CONTACT, inquiry_post_data())
-    assert Inquiry.objects.count() == 1
-    assert mail.outbox == []
-    assert len(callbacks) == 1
+def test_the_emails_are_queued_with_the_request_and_sent_by_send_outbox_only(client):
+    client.post(CONTACT, inquiry_post_data())
+    inquiry = Inquiry.objects.get()
+    assert mail.outbox == []  # nothing is sent while the traveller waits
+    kinds = set(inquiry.outbox_messages.values_list("kind", flat=True))
+    assert kinds == {"staff_notification", "confirmation"}
+    send_outbox()
+    assert len(mail.outbox) == 2
 
 
 def test_html_typed_by_the_traveller_is_escaped_in_the_html_emails(
@@ -126,8 +125,8 @@ def test_subject_has_no_line_breaks_even_if_the_data_had_them():
     assert "\n" not in message.subject and "\r" not in message.subject
 
 
-def test_email_failure_keeps_the_row_sends_nothing_and_records_it(
-    client, django_capture_on_commit_callbacks, settings, caplog
+def test_email_failure_keeps_the_row_and_send_outbox_retries_it(
+    client, django_capture_on_commit_callbacks, settings
 ):
     settings.EMAIL_BACKEND = "tests.test_inquiry_notifications.BrokenSMTPBackend"
     response = _post(client, django_capture_on_commit_callbacks)
@@ -135,164 +134,26 @@ def test_email_failure_keeps_the_row_sends_nothing_and_records_it(
     assert response.status_code == 302
     assert response["Location"].startswith("/contact/thanks/")
     assert client.get(response["Location"]).status_code == 200
-    assert Inquiry.objects.count() == 1
-    assert len(mail.outbox) == 0
     inquiry = Inquiry.objects.get()
-    assert inquiry.staff_notified_at is None
-    assert inquiry.confirmation_sent_at is None
-    assert inquiry.notify_attempts == 1
-    assert "SMTPConnectError" in inquiry.notify_last_error
-    assert inquiry.notify_claimed_until is None  # free for the retry command
-    assert "staff e-mail for inquiry" in caplog.text
+    assert len(mail.outbox) == 0
+    messages = inquiry.outbox_messages.all()
+    assert {(m.status, m.attempts) for m in messages} == {("queued", 1)}
+    assert all("SMTPConnectError" in m.last_error for m in messages)
+    assert all(m.not_before > timezone.now() for m in messages)  # the pause after a failure
 
-    # The mail server is back: the retry command sends both, once.
+    # The mail server is back; once the pause is over the next run sends both, once.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("send_pending_notifications")
+    send_outbox()
+    assert mail.outbox == []  # still within the pause
+    messages.update(not_before=timezone.now())
+    send_outbox()
+    send_outbox()
     assert len(mail.outbox) == 2
-    inquiry.refresh_from_db()
-    assert inquiry.staff_notified_at is not None
-    assert inquiry.confirmation_sent_at is not None
-    assert inquiry.notify_attempts == 2
-    assert inquiry.notify_last_error == ""
-
-
-def test_timeout_is_recorded_like_any_other_failure(
-    client, django_capture_on_commit_callbacks, settings
-):
-    settings.EMAIL_BACKEND = "tests.test_inquiry_notifications.TimeoutBackend"
-    assert _post(client, django_capture_on_commit_callbacks).status_code == 302
-    assert "TimeoutError" in Inquiry.objects.get().notify_last_error
+    assert {(m.status, m.attempts) for m in messages} == {("sent", 2)}
 
 
 def test_email_timeout_is_set(settings):
     assert settings.EMAIL_TIMEOUT == 10
-
-
-def test_retry_command_run_twice_sends_once(settings):
-    make_inquiry()
-    make_inquiry()
-    call_command("send_pending_notifications")
-    assert len(mail.outbox) == 4
-    call_command("send_pending_notifications")
-    assert len(mail.outbox) == 4
-
-
-def test_retry_sends_only_the_email_that_failed():
-    inquiry = make_inquiry(staff_notified_at=timezone.now())
-    call_command("send_pending_notifications")
-    assert [m.to for m in mail.outbox] == [[inquiry.email]]
-
-
-def test_row_claimed_by_another_sender_is_left_alone():
-    inquiry = make_inquiry()
-    # Another server's run (or the request itself) is sending it right now.
-    assert notifications.claim(inquiry.pk)
-    call_command("send_pending_notifications")
-    assert mail.outbox == []
-    assert notifications.deliver(inquiry.pk) == notifications.SKIPPED
-    assert mail.outbox == []
-
-
-def test_a_stale_claim_is_taken_over():
-    # A sender that died mid-way holds the row only until its claim runs out.
-    make_inquiry(notify_claimed_until=timezone.now() - datetime.timedelta(seconds=1))
-    call_command("send_pending_notifications")
-    assert len(mail.outbox) == 2
-
-
-def test_retry_command_gives_up_after_max_attempts(settings):
-    make_inquiry(notify_attempts=5)
-    call_command("send_pending_notifications", "--max-attempts", "5")
-    assert mail.outbox == []
-
-
-def test_retry_command_reports_failures(settings, capsys):
-    settings.EMAIL_BACKEND = "tests.test_inquiry_notifications.BrokenSMTPBackend"
-    make_inquiry()
-    call_command("send_pending_notifications")
-    captured = capsys.readouterr()
-    assert "sent 0, failed 1" in captured.out
-    assert "still unsent" in captured.err
-
-
-class Racers:
-    """Threads that run one function at the same moment and record when each was inside it,
-    so that a test can prove they overlapped. While `gate` is set on the mail backend, a
-    racer that reaches the mail server is held there until every racer has begun: the one
-    that got there first is still sending while the others try."""
-
-    gate = None  # the running race's "every racer has begun" event (one race at a time)
-
-    def __init__(self, count):
-        self.start = threading.Barrier(count)
-        self.all_in = threading.Event()
-        self.count = count
-        self.entered, self.intervals, self.errors = [], [], []
-        self._lock = threading.Lock()
-
-    def run(self, target, args_list):
-        from django.db import connections
-
-        def racer(*args):
-            try:
-                self.start.wait(timeout=30)
-                began = time.monotonic()
-                with self._lock:
-                    self.entered.append(began)
-                    if len(self.entered) == self.count:
-                        self.all_in.set()
-                try:
-                    target(*args)
-                finally:
-                    self.intervals.append((began, time.monotonic()))
-            except Exception as error:  # pragma: no cover - reported by the test
-                self.errors.append(error)
-            finally:
-                connections.close_all()
-
-        Racers.gate = self.all_in
-        threads = [threading.Thread(target=racer, args=args) for args in args_list]
-        try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
-        finally:
-            Racers.gate = None
-        assert not [t for t in threads if t.is_alive()], "a racer never finished"
-        return self
-
-    def overlapped(self):
-        """Every racer was inside at one same instant: the latest start came before the
-        earliest end."""
-        return len(self.intervals) == self.count and max(b for b, _ in self.intervals) < min(
-            e for _, e in self.intervals
-        )
-
-
-class SlowBackend(BaseEmailBackend):
-    """A mail server that holds the first sender until every racer has begun (Racers), so
-    that concurrent senders overlap."""
-
-    def send_messages(self, email_messages):
-        if Racers.gate is not None:
-            assert Racers.gate.wait(timeout=30), "the other racers never began"
-        mail.outbox.extend(email_messages)
-        return len(email_messages)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_retry_runs_never_send_twice(settings):
-    settings.EMAIL_BACKEND = "tests.test_inquiry_notifications.SlowBackend"
-    mail.outbox = []
-    for _ in range(4):
-        make_inquiry()
-
-    race = Racers(3).run(lambda: call_command("send_pending_notifications"), [()] * 3)
-    assert race.errors == []
-    assert race.overlapped(), race.intervals
-    assert len(mail.outbox) == 8  # 4 requests × (staff + confirmation), none twice
-    assert Inquiry.objects.notification_pending().count() == 0
 
 
 # --- The confirmation relays nothing a stranger typed (issue 12, item 5) ----------------------
@@ -351,8 +212,8 @@ def test_at_most_three_confirmations_per_address_per_day_staff_always_told(
     assert Inquiry.objects.count() == 6
     withheld = Inquiry.objects.filter(confirmation_withheld="daily_limit")
     assert withheld.count() == 3
-    assert not withheld.filter(confirmation_sent_at__isnull=False).exists()
-    # Nothing is left for the retry command to send: a withheld confirmation is not owed.
+    assert not withheld.filter(outbox_messages__kind="confirmation").exists()
+    # Nothing is left for send_outbox to send: a withheld confirmation is not owed.
     assert Inquiry.objects.notification_pending().count() == 0
     # Another address is not affected.
     _post(client, django_capture_on_commit_callbacks, email="ana@example.com")
@@ -366,39 +227,42 @@ def test_the_daily_count_starts_again_the_next_day(notify):
 
     notify.INQUIRY_CONFIRMATIONS_PER_DAY = 1
     for _ in range(2):
-        notifications.deliver(make_inquiry(email="ana@example.com").pk)
+        queue_emails(make_inquiry(email="ana@example.com"))
+    send_outbox()
     assert len([m for m in mail.outbox if m.to == ["ana@example.com"]]) == 1
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     with mock.patch("django.utils.timezone.localdate", return_value=tomorrow):
-        notifications.deliver(make_inquiry(email="ana@example.com").pk)
+        queue_emails(make_inquiry(email="ana@example.com"))
+    send_outbox()
     assert len([m for m in mail.outbox if m.to == ["ana@example.com"]]) == 2
     assert sorted(ConfirmationCount.objects.values_list("sent", flat=True)) == [1, 1]
 
 
-def test_a_failed_confirmation_does_not_use_up_the_days_count(notify):
-    from inquiries.models import ConfirmationCount
-
-    notify.INQUIRY_CONFIRMATIONS_PER_DAY = 1
-    notify.EMAIL_BACKEND = "tests.test_inquiry_notifications.BrokenSMTPBackend"
-    inquiry = make_inquiry(email="ana@example.com")
-    assert notifications.deliver(inquiry.pk) == notifications.FAILED
-    assert ConfirmationCount.objects.get().sent == 0
-    notify.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    Inquiry.objects.filter(pk=inquiry.pk).update(notify_claimed_until=None)
-    assert notifications.deliver(inquiry.pk) == notifications.SENT
-    assert [m.to for m in mail.outbox] == [notify.INQUIRY_NOTIFY_EMAILS, ["ana@example.com"]]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_confirmations_to_one_address_never_pass_the_cap(settings):
-    settings.INQUIRY_CONFIRMATIONS_PER_DAY = 2
-    settings.EMAIL_BACKEND = "tests.test_inquiry_notifications.SlowBackend"
-    mail.outbox = []
-    pks = [make_inquiry(email="victim@example.net").pk for _ in range(6)]
+    import threading
 
-    race = Racers(len(pks)).run(notifications.deliver, [(pk,) for pk in pks])
-    assert race.errors == []
-    assert race.overlapped(), race.intervals
+    from django.db import connections
+
+    settings.INQUIRY_CONFIRMATIONS_PER_DAY = 2
+    inquiries = [make_inquiry(email="victim@example.net") for _ in range(6)]
+    errors = []
+
+    def run(inquiry):
+        try:
+            queue_emails(inquiry)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(inquiry,)) for inquiry in inquiries]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    send_outbox()
     assert len([m for m in mail.outbox if m.to == ["victim@example.net"]]) == 2
     assert Inquiry.objects.filter(confirmation_withheld="daily_limit").count() == 4
 
@@ -416,8 +280,8 @@ def test_concurrent_confirmations_to_one_address_never_pass_the_cap(settings):
     ],
 )
 def test_staff_are_told_without_reply_to_when_the_address_cannot_be_used(notify, stored):
-    inquiry = make_inquiry(email=stored)
-    assert notifications.deliver(inquiry.pk) == notifications.SENT
+    inquiry = queue_emails(make_inquiry(email=stored))
+    assert "sent 1, failed 0" in send_outbox()
     (staff,) = mail.outbox
     assert staff.to == ["sales@salkantaytrekmachu.example"]
     assert staff.reply_to == []
@@ -425,7 +289,6 @@ def test_staff_are_told_without_reply_to_when_the_address_cannot_be_used(notify,
     assert "This address cannot be used to send mail" in staff.alternatives[0][0]
     staff.message()  # the whole message can be built: nothing in it breaks a header
     inquiry.refresh_from_db()
-    assert inquiry.staff_notified_at is not None
     assert inquiry.confirmation_withheld == "unusable_address"
     assert Inquiry.objects.notification_pending().count() == 0
 

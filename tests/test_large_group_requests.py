@@ -7,7 +7,14 @@ from django.core import mail
 from django.urls import reverse
 
 from inquiries.models import MAX_GROUP_SIZE, Inquiry
-from tests.factories import inquiry_post_data, make_departure, make_inquiry, make_trek, make_walk
+from tests.factories import (
+    inquiry_post_data,
+    make_departure,
+    make_inquiry,
+    make_trek,
+    make_walk,
+    send_outbox,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +68,7 @@ def test_thank_you_page_and_emails_say_it_is_a_large_group(
     thanks = client.get(response["Location"]).content.decode()
     assert 'id="large-group"' in thanks
     assert "This is a large-group request: more than 12 people" in thanks
+    send_outbox()
     bodies = {m.to[0]: m.body for m in mail.outbox}
     assert "This is a large-group request: more than 12 people" in bodies["ana@example.com"]
     staff = [body for to, body in bodies.items() if to != "ana@example.com"]
@@ -72,6 +80,7 @@ def test_an_ordinary_request_gets_no_large_group_note(client, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_trek_url(trek), inquiry_post_data(group_size="4"))
     assert "large-group" not in client.get(response["Location"]).content.decode()
+    send_outbox()
     assert all("Large group" not in m.body for m in mail.outbox)
 
 

@@ -1,18 +1,19 @@
-"""The e-mail asking for a review: once per traveller, never before the trip ended, in the
-traveller's language, failures recorded and retried, staff can switch it off."""
+"""The e-mail asking for a review: queued when staff save the review request, with "not before"
+the day after the trip, sent by send_outbox alone; once per traveller, in the traveller's
+language; staff can switch it off or move the day."""
 
 import datetime
-from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from inquiries.models import Inquiry
+from outbox.models import Message
+from reviews import requests
 from reviews.models import ReviewRequest
-from tests.factories import make_inquiry, make_trek
+from tests.factories import make_inquiry, make_trek, send_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +34,18 @@ def _links(settings):
 
 
 def _request(ended_days_ago=1, *, status=Inquiry.Status.WON, **inquiry):
+    """A review request as staff save one in admin (reviews.requests.schedule)."""
     today = timezone.localdate()
-    return ReviewRequest.objects.create(
-        inquiry=make_inquiry(status=status, **inquiry),
-        trip_ended_on=today - datetime.timedelta(days=ended_days_ago),
+    return requests.schedule(
+        ReviewRequest(
+            inquiry=make_inquiry(status=status, **inquiry),
+            trip_ended_on=today - datetime.timedelta(days=ended_days_ago),
+        )
     )
 
 
-def _run(**kwargs):
-    out, err = StringIO(), StringIO()
-    call_command("send_review_requests", stdout=out, stderr=err, **kwargs)
-    return out.getvalue(), err.getvalue()
+def _run():
+    return send_outbox()
 
 
 def test_traveller_is_asked_once_after_the_trip_with_both_review_links():
@@ -60,8 +62,8 @@ def test_traveller_is_asked_once_after_the_trip_with_both_review_links():
     assert "Lares Trek" in message.body
     assert TRIPADVISOR in message.body and GOOGLE in message.body
     request.refresh_from_db()
-    assert request.sent_at is not None
-    assert request.attempts == 1
+    assert request.message.status == "sent"
+    assert request.message.attempts == 1
 
 
 @pytest.mark.parametrize("ended_days_ago", [0, -3])
@@ -70,7 +72,11 @@ def test_nothing_is_sent_before_the_trip_has_ended(ended_days_ago):
     _run()
     assert mail.outbox == []
     request.refresh_from_db()
-    assert request.sent_at is None and request.attempts == 0
+    assert request.message.status == "queued" and request.message.attempts == 0
+    # Queued for the start of the day after the trip, in Cusco.
+    local = timezone.localtime(request.message.not_before)
+    assert local.date() == request.trip_ended_on + datetime.timedelta(days=1)
+    assert (local.hour, local.minute) == (0, 0)
 
 
 def test_e_mail_is_in_the_travellers_language():
@@ -85,9 +91,19 @@ def test_e_mail_is_in_the_travellers_language():
 def test_staff_switch_it_off_per_request():
     request = _request()
     request.send = False
-    request.save()
+    requests.schedule(request)
     _run()
     assert mail.outbox == []
+    assert Message.objects.get().status == "cancelled"
+
+
+def test_a_new_end_of_trip_moves_the_e_mail():
+    request = _request(ended_days_ago=-5)
+    request.trip_ended_on = timezone.localdate() - datetime.timedelta(days=1)
+    requests.schedule(request)
+    _run()
+    assert len(mail.outbox) == 1
+    assert sorted(Message.objects.values_list("status", flat=True)) == ["cancelled", "sent"]
 
 
 def test_only_won_requests_are_asked():
@@ -102,7 +118,7 @@ def test_a_traveller_with_two_trips_is_asked_once():
     _run()
     assert len(mail.outbox) == 1
     second.refresh_from_db()
-    assert second.sent_at is None
+    assert second.message is None
     assert second.withheld == "already asked after another trip"
 
 
@@ -110,38 +126,29 @@ def test_a_failure_is_recorded_and_retried_on_the_next_run(settings):
     request = _request()
 
     settings.EMAIL_BACKEND = BROKEN
-    out, _err = _run()
-    request.refresh_from_db()
+    out = _run()
+    request.message.refresh_from_db()
     assert "failed 1" in out
-    assert "service not available" in request.last_error
-    assert request.sent_at is None
+    assert "service not available" in request.message.last_error
+    assert request.message.status == "queued"
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Message.objects.update(not_before=timezone.now())  # the pause after the failure is over
     _run()
-    request.refresh_from_db()
+    request.message.refresh_from_db()
     assert len(mail.outbox) == 1
-    assert request.sent_at is not None
-    assert request.attempts == 2
-    assert request.last_error == ""
+    assert request.message.status == "sent"
+    assert request.message.attempts == 2
+    assert request.message.last_error == ""
 
 
-def test_gives_up_after_the_maximum_attempts(settings):
-    request = _request()
-    settings.EMAIL_BACKEND = BROKEN
-    for _ in range(4):
-        _run(max_attempts=2)
-    request.refresh_from_db()
-    assert request.attempts == 2
-
-
-def test_without_any_review_link_nothing_is_sent_or_marked(settings):
+def test_without_any_review_link_nothing_is_queued_and_staff_see_why(settings):
     settings.OPERATOR_LINKS = dict.fromkeys(settings.OPERATOR_LINKS, "")
     request = _request()
-    _out, err = _run()
-    assert "no review link set" in err
+    _run()
     assert mail.outbox == []
-    request.refresh_from_db()
-    assert request.attempts == 0
+    assert request.message is None
+    assert "no review link set" in request.withheld
 
 
 def test_a_name_that_looks_like_a_link_is_not_relayed():
@@ -169,4 +176,6 @@ def test_staff_create_a_review_request_on_a_won_request_only(staff_client):
     assert "trip_ended_on" in bad_date.context["adminform"].form.errors
     assert "2026-02-31" in bad_date.text
     assert accepted.status_code == 302
-    assert ReviewRequest.objects.get().inquiry == won
+    saved = ReviewRequest.objects.get()
+    assert saved.inquiry == won
+    assert saved.message.status == "queued"  # in the outbox for the day after the trip

@@ -155,7 +155,7 @@ NUL_QUERIES = [
     ("admin:inquiries_inquiry_changelist", "spam=%00"),
     ("admin:inquiries_inquiry_changelist", "%00=1"),
     ("admin:treks_trek_changelist", "q=%00"),
-    ("admin:inquiries_inquiry_summary", "start=%00"),
+    ("admin:inquiries_inquiry_numbers", "start=%00"),
     ("treks:list", "destination=%00"),
     ("home", "x=a%00b"),
 ]

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from inquiries.models import Inquiry
 from operator_site.models import ContentPage
-from tests.factories import inquiry_post_data, make_page, make_trek, make_walk
+from tests.factories import inquiry_post_data, make_page, make_trek, make_walk, send_outbox
 from treks.models import Destination, Place, TravelStyle, Trek
 from treks.templatetags.trek_tags import km, metres
 
@@ -265,6 +265,7 @@ def test_a_request_from_the_spanish_page_stores_es_and_is_confirmed_in_spanish(
     assert response.redirect_chain[0][0] == "/es/contacto/gracias/"
     assert html_lang(response) == "es"
     assert "Gracias, Ana Quispe: recibimos su solicitud" in response.text
+    send_outbox()
     staff, confirmation = mailoutbox
     assert confirmation.to == ["ana@example.com"]
     assert confirmation.subject == "Su solicitud a Salkantay Trek Machu: Caminata Lares"
@@ -282,6 +283,7 @@ def test_a_request_from_an_english_page_stores_en(client, trek, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, inquiry_post_data())
     assert Inquiry.objects.get().language == "en"
+    send_outbox()
     assert mail.outbox[1].subject == "Your request to Salkantay Trek Machu: Lares Trek"
 
 

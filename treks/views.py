@@ -16,10 +16,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView
 
 from operator_site import pagecache, query
-from operator_site.models import ContentPage
 from operator_site.views import breadcrumbs
 
 from .charts import (
@@ -32,7 +31,7 @@ from .charts import (
 )
 from .forms import TrekFilterForm
 from .models import Departure, Destination, ItineraryStage, TravelStyle, Trek, TrekSummary
-from .seo import operator_json_ld, trek_json_ld
+from .seo import trek_json_ld
 
 CATALOGUE_PAGE_SIZE = 12
 # The trek page lists (and its request form offers) this many departures, the next ones: one
@@ -450,34 +449,3 @@ class TravelStyleDetailView(_CollectionView):
 def get_visible_trek_or_404(request, slug):
     """For other apps (the request form): a trek the requester may see, else 404."""
     return get_object_or_404(visible_treks(request), slug=slug)
-
-
-POPULAR_COUNT = 6
-WHY_US_SLUG = "why-travel-with-us"
-
-
-class HomeView(TemplateView):
-    """The home page: popular treks, destinations, styles and the content pages."""
-
-    template_name = "home.html"
-
-    def get(self, request, *args, **kwargs):
-        return pagecache.serve(request, lambda: super(HomeView, self).get(request), name="home")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        published = Q(treks__is_published=True)
-        pages = list(ContentPage.objects.published())
-        self.request.published_content_pages = pages  # the menu's pages: see main_nav()
-        context.update(
-            popular_treks=with_card_data(
-                card_treks(Trek.objects.published()).order_by("popularity", "name")[:POPULAR_COUNT]
-            ),
-            destinations=Destination.objects.annotate(trek_count=Count("treks", filter=published)),
-            styles=TravelStyle.objects.annotate(trek_count=Count("treks", filter=published)),
-            # Found by its English slug: `slug` reads the active language's.
-            why_us=next((p for p in pages if p.slug_en == WHY_US_SLUG), None),
-            pages=[p for p in pages if p.slug_en != WHY_US_SLUG],
-            json_ld=operator_json_ld(),
-        )
-        return context

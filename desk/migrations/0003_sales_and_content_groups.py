@@ -2,13 +2,13 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from desk import roles
+    from operator_site import roles
 
     roles.apply(apps)
 
 
 def remove_roles(apps, schema_editor):
-    from desk import roles
+    from operator_site import roles
 
     apps.get_model("auth", "Group").objects.filter(name__in=list(roles.ROLES)).delete()
 

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def apply_roles(apps, schema_editor):
-    from desk import roles
+    from operator_site import roles
 
     roles.apply(apps)
 

@@ -16,7 +16,7 @@ from bookings.models import Traveller
 from inquiries.models import Inquiry
 from tests.browser.test_accessibility import axe_violations
 from tests.browser.test_request_form_in_chromium import tab_to, wait_for_fill_time
-from tests.factories import make_departure, make_stage, make_trek
+from tests.factories import make_departure, make_stage, make_trek, send_outbox
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -81,6 +81,7 @@ def booking_path(lares):
         payment_instructions="Bank transfer (to confirm).",
     )
     url = services.send_link(booking=booking)
+    send_outbox()
     assert url in mail.outbox[-1].body
     return booking, "/" + url.split("://", 1)[1].split("/", 1)[1]
 

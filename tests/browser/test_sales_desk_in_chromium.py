@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from desk.models import ReplyTemplate
 from inquiries.models import Inquiry
 from tests.browser.conftest import SCREENSHOTS, WIDTHS, horizontal_overflow
-from tests.factories import make_inquiry, make_trek
+from tests.factories import make_inquiry, make_trek, send_outbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,6 +114,9 @@ def test_sales_user_answers_a_request_that_waited_too_long(open_page, sales_logi
 
     expect(page.locator(".messagelist")).to_contain_text("it is being sent to ana@example.com")
     history = page.locator("#desk-history")
+    expect(history).to_contain_text("Reply written")
+    send_outbox()  # cron's next minute
+    page.reload()
     expect(history).to_contain_text("Reply sent")
     expect(history).to_contain_text("New → Replied")
     expect(history).to_contain_text("Lucía")

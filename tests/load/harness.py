@@ -119,6 +119,32 @@ for name in ({STAFF_USERNAME!r}, {LOCKOUT_USERNAME!r}):
 """
 
 
+def race(scripts, *, env, go, timeout=180):
+    """Run each Python script in `manage.py shell`, each in its own process, released at the
+    same instant: every script prints READY, then waits for the file `go` (which this touches
+    once all are ready). Returns each process's stdout."""
+    racers = [
+        subprocess.Popen(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "manage.py", "shell", "-v", "0", "-c", script],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for script in scripts
+    ]
+    for racer in racers:
+        assert racer.stdout.readline().strip() == "READY", racer.stderr.read()
+    Path(go).touch()  # all at once
+    outputs = []
+    for racer in racers:
+        stdout, stderr = racer.communicate(timeout=timeout)
+        assert racer.returncode == 0, stderr
+        outputs.append(stdout.strip())
+    return outputs
+
+
 @dataclass
 class Site:
     data_dir: Path

@@ -2,9 +2,8 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from blog.models import Post
+from operator_site.models import ContentPage
 from treks.models import Destination, TravelStyle, Trek
-
-from .models import ContentPage
 
 
 class LanguagesSitemap(Sitemap):

@@ -1,5 +1,7 @@
-"""The staff roles, as groups: what each may do in admin. One definition, applied by the
-migration desk/0003 on install and by `manage.py staff_roles` after a new model arrives.
+"""The staff roles, as groups: what each may do in admin, across every app. One definition
+(site-wide machinery, so here and not in one app: a reviewer reads every grant in one table),
+applied by the migrations desk/0003, desk/0005 and operator_site/0007 and by
+`manage.py staff_roles` after a new model arrives.
 
 - Sales answer requests: see and work every request (never delete one: only superusers may),
   manage the reply templates, the departures, the bookings made from requests with their
@@ -39,6 +41,8 @@ ROLES = {
         "bookings.traveller": ["view", "add", "change"],
         "bookings.bookinglink": ["view", "change"],
         "reviews.reviewrequest": ["view", "add", "change", "delete"],
+        # The site's e-mails: see why one is late, retry what gave up (never add or delete).
+        "outbox.message": ["view", "change"],
         **{label: ["view"] for label in CATALOGUE},
     },
     CONTENT: {
