@@ -195,7 +195,6 @@ def test_every_address_with_odd_values_gets_no_server_error(
         ("/admin/bookings/booking/?month=2027-%C2%B2", 200, "“2027-²” is not a month (YYYY-MM)"),
         ("/admin/bookings/booking/?month=10000-01", 200, "“10000-01” is not a month (YYYY-MM)"),
         ("/admin/inquiries/inquiry/?travel_month=2027-%C2%B2", 200, "is not a month"),
-        ("/admin/inquiries/inquiry/summary/?start=%C2%B2&end=99999-01-01", 200, ""),
         ("/admin/inquiries/inquiry/1/change/?_to_field=", 400, ""),
         ("/admin/bookings/booking/?start_date__year=" + "9" * 30, 400, ""),
         ("/admin/otp_totp/totpdevice/99999/config/", 404, ""),
