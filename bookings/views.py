@@ -43,8 +43,8 @@ def shown_fingerprint(values):
 
 
 class BookingPageView(View):
-    """The trip, what is paid and due, the terms, and one form with every traveller's details
-    and one Save. Each traveller saves whatever is filled (half-filled too); what is filled
+    """The trip, what is paid and due, and one form with every traveller's details, one Save
+    and the terms. Each traveller saves whatever is filled (half-filled too); what is filled
     must be valid. A traveller with an error comes back with everything typed and is not
     saved; the others, valid, are saved, and the page says which were and which were not."""
 
@@ -63,23 +63,14 @@ class BookingPageView(View):
         return self.page(request)
 
     def post(self, request, signed):
-        if request.POST.get("form", "") == "terms":
-            return self.accept_terms(request)
-        return self.save_travellers(request)
-
-    def accept_terms(self, request):
-        form = TermsForm(request.POST)
-        if not form.is_valid():
-            return self.page(request, terms_form=form)
-        # The first acceptance is the one on record.
-        Booking.objects.filter(pk=self.booking.pk, terms_accepted_at__isnull=True).update(
-            terms_accepted_at=timezone.now()
-        )
-        messages.success(request, _("Thank you: the terms are accepted."))
-        return redirect(request.path)
-
-    def save_travellers(self, request):
+        """The travellers' details and, when "Accept the terms" was pressed, the terms: one
+        form, so that accepting the terms never drops what was typed for a traveller. Valid
+        travellers are saved and the acceptance recorded in one transaction; any error comes
+        back with everything typed."""
         data = request.POST
+        # "form=terms": the terms' own small form, from a page opened before they shared one.
+        accepting = "accept_terms" in data or data.get("form", "") == "terms"
+        terms_form = TermsForm(data) if accepting else None
         forms = []
         for traveller in self.booking.traveller_rows.all():
             prefix = traveller_prefix(traveller.position)
@@ -92,18 +83,24 @@ class BookingPageView(View):
             form.was_complete = traveller.is_complete  # before validation touches it
             forms.append(form)
         posted = [form for form in forms if form.is_bound]
-        if not posted:
+        if not posted and not accepting:
             return self.page(request)
         valid = [form for form in posted if form.is_valid()]
         to_save = [form for form in valid if not self._untouched(form)]
+        terms_refused = accepting and not terms_form.is_valid()
         try:
             with transaction.atomic():
                 for form in to_save:
                     form.save()
+                if accepting and not terms_refused:
+                    # The first acceptance is the one on record.
+                    Booking.objects.filter(
+                        pk=self.booking.pk, terms_accepted_at__isnull=True
+                    ).update(terms_accepted_at=timezone.now())
         except DatabaseError:
             # Disk full, database read-only: nothing was saved; the traveller gets the 503
             # page with everything typed. The log names the error type only, no values.
-            logger.exception("traveller details could not be stored: database unwritable")
+            logger.exception("booking page could not be stored: database unwritable")
             response = kept.refusal(
                 request,
                 "503.html",
@@ -120,14 +117,21 @@ class BookingPageView(View):
                 text = _("Traveller %(n)d's details are saved: you can finish them later.")
             messages.success(request, text % {"n": traveller.position})
             form.was_complete = traveller.is_complete
-        if len(valid) < len(posted):
+        if accepting and not terms_refused:
+            messages.success(request, _("Thank you: the terms are accepted."))
+        if len(valid) < len(posted) or terms_refused:
             # Shown again with the errors; an untouched traveller as it is saved now (it may
             # have been filled from another device meanwhile), the others as typed.
             forms = [
                 self._fresh(form) if form in valid and form not in to_save else form
                 for form in forms
             ]
-            return self.page(request, traveller_forms=forms)
+            self.booking.refresh_from_db(fields=["terms_accepted_at"])
+            if not terms_refused:  # a tick made before pressing Save stays ticked
+                terms_form = TermsForm(initial={"accept": bool(data.get("accept"))})
+            return self.page(request, terms_form=terms_form, traveller_forms=forms)
+        if accepting:
+            return redirect(f"{request.path}#terms")
         if not to_save:
             messages.info(request, _("Nothing was changed: the details are as they were saved."))
         return redirect(f"{request.path}#travellers")

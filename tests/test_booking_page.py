@@ -1,7 +1,7 @@
 """The traveller's booking page: reached only through a signed, expiring, revocable link,
 e-mailed in the traveller's language; terms accepted with the time; one form with every
 traveller that saves them all at once, half-filled too, and refuses bad input with everything
-typed kept."""
+typed kept; accepting the terms saves what was typed for the travellers too."""
 
 import datetime
 import io
@@ -63,8 +63,11 @@ def test_booking_page_shows_trip_price_paid_due_and_instructions(client, staff_c
     assert booking.trek.name in html
     assert "USD 1,000.00" in html and "USD 250.00" in html and "USD 750.00" in html
     assert "Transfer to BCP account 191-000" in html
-    assert html.count("<form ") == 2  # the terms, and one form for every traveller
-    assert html.count('name="form" value="travellers"') == 1
+    # One form for every traveller and the terms; Save comes first, so that Enter in a
+    # traveller's field (the browser presses the form's first button) saves, never accepts.
+    assert html.count("<form ") == 1
+    save = html.index("Save the details of all 2 travellers")
+    assert save < html.index('name="accept"') < html.index('name="accept_terms"')
     assert 'name="t1-full_name"' in html and 'name="t2-full_name"' in html
     assert "Save the details of all 2 travellers" in html
     assert "no-store" in response["Cache-Control"]
@@ -310,3 +313,68 @@ def test_saving_an_unchanged_page_writes_nothing_and_says_so(client):
     response = client.post(path, posted, follow=True)
     assert "Nothing was changed: the details are as they were saved." in response.content.decode()
     assert list(booking.traveller_rows.values_list("updated_at", flat=True)) == before
+
+
+def test_accepting_the_terms_saves_what_was_typed_for_the_travellers(client):
+    booking = make_booking(travellers=2)
+    path = _link_path(booking)
+    before = timezone.now()
+    data = {**_both(ANA, LUIS), "accept": "on", "accept_terms": "1"}
+    response = client.post(path, data)
+    assert response.status_code == 302 and response["Location"].endswith("#terms")
+    html = client.get(response["Location"]).content.decode()
+    assert "Thank you: the terms are accepted." in html
+    assert "Traveller 1&#x27;s details are saved." in html
+    assert "Traveller 2&#x27;s details are saved: you can finish them later." in html
+    booking.refresh_from_db()
+    assert booking.terms_accepted_at >= before
+    rows = list(booking.traveller_rows.order_by("position"))
+    assert [r.passport_number for r in rows] == ["AB1234567", "CD7654321"]
+    assert 'value="Luis Quispe"' in html and "You accepted the terms on" in html
+
+
+def test_an_error_in_a_traveller_keeps_the_text_and_still_records_the_terms(client):
+    booking = make_booking(travellers=2)
+    path = _link_path(booking)
+    data = {**_both(ANA, {**LUIS, "passport_number": "12"}), "accept": "on", "accept_terms": "1"}
+    response = client.post(path, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Luis Quispe"' in html and 'value="12"' in html
+    assert '<a href="#id_t2-passport_number">Traveller 2, Passport number</a>' in html
+    assert "Thank you: the terms are accepted." in html and "You accepted the terms on" in html
+    assert "no-store" in response["Cache-Control"]
+    booking.refresh_from_db()
+    assert booking.terms_accepted_at is not None
+    rows = list(booking.traveller_rows.order_by("position"))
+    assert rows[0].passport_number == "AB1234567" and rows[1].full_name == ""
+
+
+def test_accept_without_the_tick_saves_the_travellers_and_keeps_the_terms_open(client):
+    booking = make_booking(travellers=2)
+    path = _link_path(booking)
+    response = client.post(path, {**_both(ANA, LUIS), "accept_terms": "1"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Tick the box to accept the terms." in html
+    assert 'value="Luis Quispe"' in html and 'value="CD7654321"' in html
+    assert "Traveller 2&#x27;s details are saved: you can finish them later." in html
+    booking.refresh_from_db()
+    assert booking.terms_accepted_at is None
+    assert booking.traveller_rows.get(position=2).passport_number == "CD7654321"
+    # The shown fingerprint is the saved text: pressing Save again changes nothing.
+    shown = dict(re.findall(r'name="(t\d-shown)" value="([0-9a-f]+)"', html))
+    again = {**_both(ANA, {**LUIS, "nationality": "", "date_of_birth": ""}), **shown}
+    again["t1-dietary_needs"] = again["t1-emergency_contact"] = ""
+    again["t2-dietary_needs"] = again["t2-emergency_contact"] = ""
+    response = client.post(path, again, follow=True)
+    assert "Nothing was changed" in response.content.decode()
+
+
+def test_save_never_accepts_the_terms_even_with_the_box_ticked(client):
+    booking = make_booking(travellers=1)
+    path = _link_path(booking)
+    client.post(path, {**_traveller(1, **ANA), "accept": "on"})
+    booking.refresh_from_db()
+    assert booking.terms_accepted_at is None
+    assert booking.traveller_rows.get().passport_number == "AB1234567"

@@ -1,7 +1,7 @@
 """From a departure to a traveller's ticket details, in Chromium: a traveller picks a departure
 on the Lares page with the keyboard and sends the request; staff make the booking; the
 traveller opens the e-mailed link and fills in two travellers, saved by one Save; an error in one
-keeps what was typed for both."""
+keeps what was typed for both; accepting the terms saves what was typed for the travellers."""
 
 import datetime
 import time
@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from bookings import services
-from bookings.models import Traveller
+from bookings.models import Booking, Traveller
 from inquiries.models import Inquiry
 from tests.browser.test_accessibility import axe_violations
 from tests.browser.test_request_form_in_chromium import tab_to, wait_for_fill_time
@@ -167,3 +167,60 @@ def test_an_error_in_traveller_2_keeps_what_was_typed_for_both(open_page, bookin
     rows = list(Traveller.objects.filter(booking=booking).order_by("position"))
     assert [(r.full_name, r.passport_number) for r in rows] == [ANA, LUIS]
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+@pytest.mark.parametrize(("width", "javascript"), [(375, True), (1280, False)])
+def test_accepting_the_terms_saves_what_was_typed_for_the_travellers(
+    open_page, booking_path, width, javascript
+):
+    booking, path = booking_path
+    page = open_page(width, path, javascript=javascript)
+    _type_traveller(page, 1, *ANA, born="1990-04-02")
+    _type_traveller(page, 2, *LUIS)
+    # Enter in a traveller's field saves the travellers and never accepts the terms.
+    page.get_by_label("I have read and accept the booking terms and conditions.").check()
+    page.locator("#traveller-2").get_by_label("Passport number").press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_text("Traveller 2's details are saved: you can finish")).to_be_visible()
+    booking.refresh_from_db()
+    assert booking.terms_accepted_at is None
+    # Typed, not saved, then "Accept the terms": both recorded.
+    page.locator("#traveller-2").get_by_label("Date of birth").fill("1992-08-15")
+    page.get_by_label("I have read and accept the booking terms and conditions.").check()
+    page.get_by_role("button", name="Accept the terms").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Thank you: the terms are accepted.")).to_be_visible()
+    expect(page.get_by_text("Traveller 2's details are saved.")).to_be_visible()
+    expect(page.locator("#terms")).to_contain_text("You accepted the terms on")
+    _expect_traveller_shows(page, 2, *LUIS)
+    expect(page.locator("#traveller-2 .badge")).to_have_text("complete")
+    assert Booking.objects.get(pk=booking.pk).terms_accepted_at is not None
+    row = Traveller.objects.get(booking=booking, position=2)
+    assert (row.full_name, row.passport_number) == LUIS
+    assert row.date_of_birth == datetime.date(1992, 8, 15) and row.is_complete
+    if javascript:
+        count, report = axe_violations(page)
+        assert count == 0, report
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_accept_with_an_error_in_a_traveller_keeps_the_text_and_links_to_it(
+    open_page, booking_path
+):
+    booking, path = booking_path
+    page = open_page(1280, path)
+    _type_traveller(page, 1, *ANA, born="1990-04-02")
+    _type_traveller(page, 2, LUIS[0], "12")
+    page.get_by_role("button", name="Accept the terms").click()  # the box is not ticked
+    page.wait_for_load_state()
+    _expect_traveller_shows(page, 1, *ANA)
+    _expect_traveller_shows(page, 2, LUIS[0], "12")
+    expect(page.locator("#terms")).to_contain_text("Tick the box to accept the terms.")
+    count, report = axe_violations(page)
+    assert count == 0, report
+    page.locator("#terms").get_by_role("link", name="not saved yet").click()
+    expect(page.locator("#travellers-errors")).to_be_in_viewport()
+    booking.refresh_from_db()
+    assert booking.terms_accepted_at is None
+    rows = list(Traveller.objects.filter(booking=booking).order_by("position"))
+    assert (rows[0].full_name, rows[1].full_name) == (ANA[0], "")
