@@ -27,8 +27,12 @@ $(DATA_DIR)/secret_key:
 run: install $(DATA_DIR)/secret_key
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py prepare_site
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
-	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
-	  exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
+	@# The outbox sent every 10 s beside gunicorn (cron's job in production), so the site's
+	@# e-mails print in this terminal; the loop ends with gunicorn.
+	export DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	  ( while sleep 10; do $(BIN)/python manage.py send_outbox --verbosity 0 || true; done ) & \
+	  outbox=$$!; trap 'kill $$outbox 2>/dev/null' EXIT; \
+	  $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
 
 # The front proxy for production (docs/front-proxy.md): nginx with TLS on PROXY_PORT (8443)
 # before gunicorn on PORT, serving static/ and media/ from DATA_DIR. Run beside `make run`.
