@@ -4,7 +4,7 @@ is larger than its body ends in the site's 400 page instead of holding a worker 
 kills it (issue 12, item 8). The front proxy's own tests: test_load_front_proxy.py."""
 
 from tests.load.harness import Gunicorn
-from tests.load.slow import SlowClients, healthz_probe, hold_and_probe, lying_post
+from tests.load.slow import SlowClients, healthz_probe, hold_and_probe, lying_post, stayed_online
 
 
 def test_healthz_answers_while_50_slow_clients_hold_connections(sqlite_site, report):
@@ -18,7 +18,7 @@ def test_healthz_answers_while_50_slow_clients_hold_connections(sqlite_site, rep
         f"slow connections still open at the fewest: {fewest_open}"
     )
     assert fewest_open == 50  # they really were held all along
-    assert statuses == [200] * len(results)  # every probe answered (each within 5 s)
+    assert stayed_online(statuses), statuses
 
 
 def test_a_content_length_larger_than_the_body_gets_the_sites_400_page(sqlite_site, report):
