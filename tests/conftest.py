@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.services import empty_cache
+
 
 def isolated_storage_settings(folder):
     """Uploads go to a throw-away folder, and static files need no collectstatic run."""
@@ -118,24 +120,8 @@ def _needs_services(request):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache. On a shared Redis only this run's keys (those under
-    CACHE_KEY_PREFIX) are deleted: FLUSHDB would wipe other checkouts' keys."""
-    from django.conf import settings
-
-    if settings.REDIS_URL:
-        from django_redis import get_redis_connection
-
-        prefix = settings.CACHE_KEY_PREFIX
-        if prefix:
-            client = get_redis_connection("default")
-            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-            if keys:
-                client.delete(*keys)
-    else:
-        cache.clear()
-    from django.core.cache import caches
-
-    caches["fragments"].clear()
+    """Each test starts with an empty cache (on a shared Redis, only this run's keys)."""
+    empty_cache()
 
 
 # --- What `make test-postgres` runs again ------------------------------------------------------
@@ -177,7 +163,6 @@ def pytest_terminal_summary(terminalreporter):
 def stored_page_keys(monkeypatch):
     """The keys of the pages the page cache stores from now on (tests of what strangers can
     make it store)."""
-    from django.core.cache import cache
 
     keys = []
     real_set = cache.set

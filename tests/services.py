@@ -64,3 +64,21 @@ def require(name):
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"CI=true but {problem}")
     pytest.skip(problem)
+
+
+def empty_cache():
+    """Empty this run's cache. On Redis only the keys under CACHE_KEY_PREFIX go: django-redis's
+    `cache.clear()` is FLUSHDB, which would wipe the other xdist worker's keys too (its content
+    version vanished between a cold and a warm request, and its warm page ran a query)."""
+    from django.core.cache import cache, caches
+
+    if settings.REDIS_URL and settings.CACHE_KEY_PREFIX:
+        from django_redis import get_redis_connection
+
+        client = get_redis_connection("default")
+        keys = list(client.scan_iter(match=f"{settings.CACHE_KEY_PREFIX}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+    caches["fragments"].clear()

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.conftest import isolated_storage_settings
+from tests.services import empty_cache
 from treks.models import Trek
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def lares_body(django_db_setup, django_db_blocker, tmp_path_factory):
     """The Lares page of the demo catalogue, rendered once for this module's read-only checks
     (it was loaded 53 times): in a transaction rolled back at once, with the storage
     settings each test has (tests/conftest.py), its cache emptied before and after."""
-    from django.core.cache import cache, caches
+    from django.core.cache import caches
     from django.db import transaction
     from django.test import Client, override_settings
     from django.utils import translation
@@ -77,12 +78,12 @@ def lares_body(django_db_setup, django_db_blocker, tmp_path_factory):
         translation.override("en"),
         django_db_blocker.unblock(),
     ):
-        cache.clear()
+        empty_cache()
         with transaction.atomic():
             call_command("loaddata", "catalogue", verbosity=0)
             response = Client().get("/treks/lares-trek/")
             transaction.set_rollback(True)
-        cache.clear()
+        empty_cache()
         caches["fragments"].clear()
     assert response.status_code == 200
     return response.content.decode()

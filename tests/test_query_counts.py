@@ -5,7 +5,6 @@ rendered once per content version, so what matters is that it does not grow with
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,13 +13,14 @@ from django.utils import timezone
 from blog.models import Post
 from reviews.models import Review
 from tests.factories import make_destination, make_image, make_style, make_trek, make_walk
+from tests.services import empty_cache
 from treks.models import Departure
 
 pytestmark = pytest.mark.django_db
 
 
 def _cold_and_warm(client, url):
-    cache.clear()
+    empty_cache()
     counts = []
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
