@@ -95,8 +95,8 @@ messages: install
 	$(TEST_ENV) $(BIN)/python manage.py makemessages $(MAKEMESSAGES_ARGS)
 	$(BIN)/python tools/i18n/messages.py compile
 
-# Redraw static/img/og-card.png, the default og:image (after the operator's name or phone
-# changes); commit the result.
+# Draw the default og:image (served at /og-card.png from the operator's details) into
+# $(DATA_DIR)/og-card.png, to look at it.
 social-card: install
 	DJANGO_SECRET_KEY=social-card-only DATA_DIR=$(DATA_DIR) $(BIN)/python manage.py make_social_card
 

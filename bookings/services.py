@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from inquiries.models import Inquiry
-from operator_site import pagecache
+from operator_site import details, pagecache
 from treks.models import Departure
 
 from . import links
@@ -147,7 +147,7 @@ def send_link(*, booking):
             "booking": booking,
             "url": url,
             "days": settings.BOOKING_LINK_MAX_AGE_DAYS,
-            "operator": settings.OPERATOR,
+            "operator": details.current(),
         }
         message = EmailMultiAlternatives(
             subject=_("Your booking: %(trek)s, %(date)s")

@@ -6,8 +6,8 @@ migration desk/0003 on install and by `manage.py staff_roles` after a new model 
   payments and travellers, and the review e-mails of won requests; read the catalogue
   without changing it. Whole passport numbers and the travellers' export need the separate
   permission `bookings.view_traveller_documents`, given to a person, not to the group.
-- Content edit the catalogue, the content pages, the facts still to confirm, the travel
-  blog and the reviews, see the
+- Content edit the catalogue, the content pages, the facts still to confirm, the
+  operator's details, the travel blog and the reviews, see the
   departures, and never see a traveller's details.
 
 Neither sees users, groups, second-factor devices or login-lockout tables: superusers only.
@@ -45,6 +45,8 @@ ROLES = {
         "operator_site.contentpage": ["view", "add", "change", "delete"],
         # The facts still to confirm before launch are content's to check off.
         "operator_site.toconfirm": ["view", "add", "change", "delete"],
+        # The operator's details (phone, address, links): one record, changed, never deleted.
+        "operator_site.operatordetails": ["view", "change"],
         "blog.post": ["view", "add", "change", "delete"],
         "reviews.review": ["view", "add", "change", "delete"],
         "treks.departure": ["view"],

@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
-from .models import ContentPage, ToConfirm
+from .models import ContentPage, OperatorDetails, ToConfirm
 from .pagecache import BumpOnActionsAdmin
 from .translation_admin import TranslatedContentAdmin, TranslationStatusFilter
 
@@ -103,3 +105,27 @@ class ToConfirmAdmin(admin.ModelAdmin):
     def reopen(self, request, queryset):
         updated = queryset.update(confirmed_at=None)
         self.message_user(request, _("%(count)d facts to confirm again.") % {"count": updated})
+
+
+@admin.register(OperatorDetails)
+class OperatorDetailsAdmin(TranslationAdmin):
+    """One record: it can be neither added twice nor deleted. Saving it
+    bumps the page cache's version (operator_site.pagecache.watch), so that every page shows the
+    new details on its next request."""
+
+    # Profile addresses are https:// only: one typed without a scheme gets https://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["name", "phone", "whatsapp", "email", "address", "hours"]}),
+        (_("Who the operator is"), {"fields": ["legal_name", "ruc", "licence"]}),
+        (
+            _("Pages elsewhere"),
+            {"fields": ["tripadvisor_url", "google_reviews_url", "facebook_url", "instagram_url"]},
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not OperatorDetails.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -19,5 +19,6 @@ class OperatorSiteConfig(AppConfig):
     def ready(self):
         from . import pagecache, signals  # noqa: F401  (signals connects its receivers)
 
-        # Content pages are in the menu of every page.
-        pagecache.watch(self.get_model("ContentPage"))
+        # Content pages are in the menu of every page; the operator's details in its header
+        # and footer.
+        pagecache.watch(self.get_model("ContentPage"), self.get_model("OperatorDetails"))

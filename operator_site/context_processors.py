@@ -6,6 +6,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from .details import current
 from .languages import contact_path
 from .models import ContentPage, ToConfirm
 
@@ -50,16 +51,15 @@ def main_nav(request):
 
 def operator(request):
     """The operator, menu and links that the header and footer of every page show."""
-    phone = settings.OPERATOR["phone"]
-    whatsapp = settings.OPERATOR.get("whatsapp") or phone
+    details = current()
     return {
-        "operator": settings.OPERATOR,
-        "operator_phone_href": "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
-        "operator_whatsapp": whatsapp,
-        "operator_whatsapp_href": "https://wa.me/" + "".join(ch for ch in whatsapp if ch.isdigit()),
-        # Only what is set in settings: a link that is not set is not shown.
-        "social_links": settings.OPERATOR_LINKS,
-        "operator_legal": settings.OPERATOR_LEGAL,
+        "operator": details,
+        "operator_phone_href": details.phone_href,
+        "operator_whatsapp": details.whatsapp_number,
+        "operator_whatsapp_href": details.whatsapp_href,
+        # Only what is set: a link that is not set is not shown.
+        "social_links": details.links,
+        "operator_legal": details.legal,
         # Lazy: admin pages and e-mails that never show the menu never query for it.
         "main_nav": SimpleLazyObject(lambda: main_nav(request)),
         "contact_url": SimpleLazyObject(contact_url),

@@ -178,3 +178,12 @@ def media(request, path):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages without an icon link (admin): send the real one."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+@require_GET
+@cache_control(public=True, max_age=60 * 60)
+def social_card(request):
+    """The default og:image, drawn from the operator's details (operator_site/social_card.py)."""
+    from .social_card import card_png
+
+    return HttpResponse(card_png(), content_type="image/png")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from inquiries.models import Inquiry
 from inquiries.notifications import greeting_name
 from inquiries.validators import mail_address
+from operator_site import details
 
 from .models import ReviewRequest
 
@@ -41,8 +42,8 @@ def due(*, today=None, max_attempts):
 
 
 def review_links():
-    links = settings.OPERATOR_LINKS
-    return {"tripadvisor": links.get("tripadvisor", ""), "google": links.get("google_reviews", "")}
+    operator = details.current()
+    return {"tripadvisor": operator.tripadvisor_url, "google": operator.google_reviews_url}
 
 
 def claim(pk, *, max_attempts):
@@ -90,14 +91,15 @@ def deliver(pk, *, max_attempts):
 
 def message(request, *, to):
     inquiry = request.inquiry
+    operator = details.current()
     context = {
         "greeting_name": greeting_name(inquiry.name),
         "trek": inquiry.trek,
-        "operator": settings.OPERATOR,
+        "operator": operator,
         "links": review_links(),
     }
     # Fixed text: nothing the traveller typed goes into the subject.
-    subject = _("How was your trek with %(operator)s?") % {"operator": settings.OPERATOR["name"]}
+    subject = _("How was your trek with %(operator)s?") % {"operator": operator.name}
     return EmailMessage(
         subject=subject,
         body=render_to_string("reviews/email/review_request.txt", context),

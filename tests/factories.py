@@ -261,3 +261,16 @@ def make_booking(departure=None, **kwargs):
     kwargs.setdefault("balance_due_date", departure.start_date - datetime.timedelta(days=1))
     kwargs.setdefault("payment_instructions", "Bank transfer to account 123 (to confirm).")
     return services.book(inquiry=inquiry, departure=departure, travellers=travellers, **kwargs)
+
+
+def set_operator(**values):
+    """The operator's details with `values`, saved (which bumps the page cache's version, as
+    an edit in admin does)."""
+    from operator_site.details import seeded
+    from operator_site.models import OperatorDetails
+
+    details = OperatorDetails.objects.filter(pk=OperatorDetails.SINGLETON_ID).first() or seeded()
+    for name, value in values.items():
+        setattr(details, name, value)
+    details.save()
+    return details

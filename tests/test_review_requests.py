@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from inquiries.models import Inquiry
 from reviews.models import ReviewRequest
-from tests.factories import make_inquiry, make_trek
+from tests.factories import make_inquiry, make_trek, set_operator
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +23,8 @@ GOOGLE = "https://g.page/r/operator-cusco/review"
 
 
 @pytest.fixture(autouse=True)
-def _links(settings):
-    settings.OPERATOR_LINKS = {
-        "tripadvisor": TRIPADVISOR,
-        "google_reviews": GOOGLE,
-        "facebook": "",
-        "instagram": "",
-    }
+def _links(db):
+    set_operator(tripadvisor_url=TRIPADVISOR, google_reviews_url=GOOGLE)
 
 
 def _request(ended_days_ago=1, *, status=Inquiry.Status.WON, **inquiry):
@@ -134,8 +129,8 @@ def test_gives_up_after_the_maximum_attempts(settings):
     assert request.attempts == 2
 
 
-def test_without_any_review_link_nothing_is_sent_or_marked(settings):
-    settings.OPERATOR_LINKS = dict.fromkeys(settings.OPERATOR_LINKS, "")
+def test_without_any_review_link_nothing_is_sent_or_marked():
+    set_operator(tripadvisor_url="", google_reviews_url="")
     request = _request()
     _out, err = _run()
     assert "no review link set" in err

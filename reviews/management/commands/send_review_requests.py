@@ -26,8 +26,8 @@ class Command(BaseCommand):
         if not (links["tripadvisor"] or links["google"]):
             # Nothing to link to: send nothing, and nothing is marked sent.
             self.stderr.write(
-                "no review link set (OPERATOR_TRIPADVISOR_URL, OPERATOR_GOOGLE_REVIEWS_URL): "
-                "nothing sent"
+                "no review link set (the Tripadvisor page or Google review link of the "
+                "operator's details in admin): nothing sent"
             )
             return
         pending = list(
