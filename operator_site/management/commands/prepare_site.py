@@ -40,6 +40,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.load_fixtures_into_empty_database()
+        self.ensure_operator_details()
         self.create_admin_once()
         # Templates may have changed since the last start under the same RELEASE (an edit in
         # the checkout): no page stored before this start is served after it.
@@ -61,6 +62,16 @@ class Command(BaseCommand):
         if len(loaded) == len(FIXTURES):
             call_command("loaddata", TO_CONFIRM_FIXTURE, verbosity=0)
             self.stdout.write(f"{TO_CONFIRM_FIXTURE}: demo facts to confirm listed.")
+
+    def ensure_operator_details(self):
+        """The operator's details record, from the OPERATOR_* variables, if it is missing (the
+        migration makes it; a database emptied by hand has none, and staff cannot add it)."""
+        from operator_site.details import seeded
+        from operator_site.models import OperatorDetails
+
+        if not OperatorDetails.objects.exists():
+            seeded().save()
+            self.stdout.write("operator's details: filled in from the OPERATOR_* variables.")
 
     def create_admin_once(self):
         users = get_user_model()
