@@ -59,6 +59,30 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_addresses(name):
+    """ "Ana Quispe <ana@example.com>, ops@example.com" -> [("Ana Quispe", "ana@example.com"),
+    ("", "ops@example.com")]; a value that is not such a list stops the start."""
+    from email.utils import getaddresses
+
+    from django.core.validators import validate_email
+
+    raw = env_str(name)
+    if not raw:
+        return []
+    parts = [part.strip() for part in raw.split(",")]
+    addresses = getaddresses(parts)
+    if len(addresses) != len(parts):
+        raise ImproperlyConfigured(f"{name} must look like 'Name <e-mail>, ...'; got {raw!r}")
+    for part, (_name, address) in zip(parts, addresses, strict=True):
+        try:
+            validate_email(address)
+        except Exception:
+            raise ImproperlyConfigured(
+                f"{name} must look like 'Name <e-mail>, ...'; {part!r} is not an address"
+            ) from None
+    return addresses
+
+
 # --- Mode and secrets -------------------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -455,14 +479,50 @@ LOGGING = {
     },
     "handlers": {
         "stderr": {"class": "logging.StreamHandler", "formatter": "line"},
+        # Every server error (a 500) e-mailed to DJANGO_ADMINS by Django's own handler: it needs
+        # the mail server only, not the database (the outbox), which may be what failed.
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {
+            "handlers": ["stderr", "mail_admins"],
+            "level": LOG_LEVEL,
+            "propagate": False,
+        },
         # axes logs every login attempt with the user name; failures and lockouts are enough.
         "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Told of errors ---------------------------------------------------------------------------
+
+# Who is e-mailed every server error: "Ana Quispe <ana@example.com>, ops@example.com". Empty:
+# nobody (`manage.py launch_check` lists it). The report never holds what was posted, nor cookie
+# values or local variables (operator_site/errors.py).
+ADMINS = env_addresses("DJANGO_ADMINS")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "operator_site.errors.NoRequestBodyFilter"
+EMAIL_SUBJECT_PREFIX = "[site] "
+# An error tracker besides the e-mails, when its address is set (pip install -e '.[sentry]').
+# Imported only then; with no personal data: no user, IP or cookies (send_default_pii), no
+# request body, no local variables.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install -e '.[sentry]'"
+        ) from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        release=env_str("RELEASE") or None,
+        traces_sample_rate=0,
+    )
 
 # --- The operator -----------------------------------------------------------------------------
 
