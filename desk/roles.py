@@ -47,6 +47,10 @@ ROLES = {
         "operator_site.toconfirm": ["view", "add", "change", "delete"],
         # The operator's details (phone, address, links): one record, changed, never deleted.
         "operator_site.operatordetails": ["view", "change"],
+        # Old addresses kept: the redirects, made from the list of addresses that gave a 404
+        # (whose rows visitors make; staff only read and clear them).
+        "redirects.redirect": ["view", "add", "change", "delete"],
+        "operator_site.notfoundpath": ["view", "delete"],
         "blog.post": ["view", "add", "change", "delete"],
         "reviews.review": ["view", "add", "change", "delete"],
         "treks.departure": ["view"],

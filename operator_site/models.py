@@ -343,3 +343,30 @@ class OperatorDetails(models.Model):
     @property
     def legal(self):
         return {"legal_name": self.legal_name, "ruc": self.ruc, "licence": self.licence}
+
+
+class NotFoundPath(models.Model):
+    """An address visitors asked for that gave a 404 (an old site's page, a mistyped link),
+    with how often: staff make a redirect from it in admin. One row per path, counted by
+    operator_site.notfound; bounded (NOT_FOUND_MAX_PATHS rows, NOT_FOUND_MAX_PATH_LENGTH
+    characters), so that strangers asking for made-up addresses cannot grow it without end."""
+
+    path = models.CharField(_("address"), max_length=300, help_text=_("As visitors asked for it."))
+    hits = models.PositiveIntegerField(_("times asked for"), default=1)
+    first_seen = models.DateTimeField(_("first asked for"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last asked for"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-hits", "-last_seen"]
+        verbose_name = _("address not found")
+        verbose_name_plural = _("addresses not found")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path"],
+                name="operator_site_notfound_unique_path",
+                violation_error_message=_("This address is already on the list."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.path

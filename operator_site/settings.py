@@ -124,6 +124,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Old addresses (the operator's current site) answered with a 301 staff set in admin; the
+    # redirects app keeps them per site, hence the sites app (one site, SITE_ID).
+    "django.contrib.sites",
+    "django.contrib.redirects",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -153,6 +157,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Counts the 404s left after the redirects below, before CommonMiddleware adds a slash.
+    "operator_site.notfound.NotFoundMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -162,11 +168,14 @@ MIDDLEWARE = [
     "operator_site.limits.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A 404 whose address staff redirected in admin becomes that 301.
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "operator_site.urls"
+SITE_ID = 1
 WSGI_APPLICATION = "operator_site.wsgi.application"
 
 TEMPLATES = [
