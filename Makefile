@@ -9,7 +9,7 @@ PORT ?= 8000
 RELEASE ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 export DATA_DIR PORT RELEASE
 
-.PHONY: proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages social-card
+.PHONY: deploy-files proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages social-card
 
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -36,6 +36,13 @@ run: install $(DATA_DIR)/secret_key
 # before gunicorn on PORT, serving static/ and media/ from DATA_DIR. Run beside `make run`.
 proxy: install
 	$(BIN)/python tools/proxy/run.py
+
+# The one-server kit (docs/deploy.md): nginx site, systemd units and timers, the site's
+# environment and the root commands that install them, into $(DATA_DIR)/deploy/.
+deploy-files: install
+	@test -n "$(DOMAIN)" || { echo "usage: make deploy-files DOMAIN=www.example.com"; exit 2; }
+	mkdir -p -m 700 $(DATA_DIR)
+	DOMAIN="$(DOMAIN)" $(BIN)/python tools/deploy/kit.py
 
 dev: install
 	mkdir -p -m 700 $(DATA_DIR)
