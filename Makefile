@@ -9,7 +9,7 @@ PORT ?= 8000
 RELEASE ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 export DATA_DIR PORT RELEASE
 
-.PHONY: deploy-files proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages social-card
+.PHONY: deploy-files restore proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages social-card
 
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -116,8 +116,14 @@ fixtures-export: install
 	  blog.Post --indent 2 --output fixtures/blog.json
 
 # A consistent copy of the SQLite database while the site runs (PostgreSQL: see README).
+# A consistent copy of the database (SQLite or, with DATABASE_URL, PostgreSQL's pg_dump) into
+# $(DATA_DIR)/backups/; `make restore FILE=...` puts one back (stop the site first).
 backup: install
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/db-....sqlite3"; exit 2; }
+	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py restore "$(FILE)" --yes
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
