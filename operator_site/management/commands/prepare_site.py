@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from operator_site import pagecache
+from operator_site.launch import FIRST_ADMIN_FILE, password_digest
 from operator_site.second_factor import enrol, enrolment_text
 
 # Each fixture with the models that, when any of them has a row, mean staff content is there
@@ -79,6 +80,10 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(16)
         admin = users.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+        # So that launch_check can tell whether this printed password was ever changed.
+        marker = settings.DATA_DIR / FIRST_ADMIN_FILE
+        marker.write_text(password_digest(admin) + "\n")
+        marker.chmod(0o600)
         # Superusers log in with a second factor: the first login can use a recovery code.
         totp, codes = enrol(admin)
         line = "=" * 64
