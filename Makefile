@@ -11,12 +11,16 @@ export DATA_DIR PORT RELEASE
 
 .PHONY: deploy-files restore proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages social-card
 
+# pip's errors only: its warnings (a machine's unreachable package index, running as root, a
+# newer pip) are harmless here and would bury what `make run` prints last.
+PIP_QUIET = -qq --disable-pip-version-check --root-user-action=ignore
+
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install $(PIP_QUIET) --upgrade pip
+	$(BIN)/python -m pip install $(PIP_QUIET) -e '.[dev]'
 	touch $@
 
 install: $(BIN)/.installed
@@ -27,10 +31,10 @@ $(DATA_DIR)/secret_key:
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 run: install $(DATA_DIR)/secret_key
-	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py prepare_site
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
-	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
-	  exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
+	@DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py prepare_site
+	@# gunicorn's start-up lines at warning level: prepare_site's address and login stay last.
+	@DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	  exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py --log-level warning operator_site.wsgi
 
 # The front proxy for production (docs/front-proxy.md): nginx with TLS on PROXY_PORT (8443)
 # before gunicorn on PORT, serving static/ and media/ from DATA_DIR. Run beside `make run`.
