@@ -138,7 +138,8 @@ def test_pages_with_reviews_and_posts_stay_within_the_query_budget(client):
             assert client.get(url).status_code == 200
         with CaptureQueriesContext(connection) as warm:
             assert client.get(url).status_code == 200
-        assert len(cold) <= 8, (url, len(cold))
+        # 9: the operator's details are read once per content version (operator_site.details).
+        assert len(cold) <= 9, (url, len(cold))
         assert len(warm) == 0, url
 
 

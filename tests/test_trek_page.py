@@ -157,7 +157,7 @@ def test_query_count_is_the_same_with_3_or_30_stages(client):
     cache.clear()  # both cold
     long_count = _count_queries(client, long.get_absolute_url())
     assert short_count == long_count
-    assert long_count <= 8
+    assert long_count <= 9  # the operator's details: one read per content version
 
 
 def test_itinerary_and_charts_escape_what_staff_typed(client):
