@@ -131,7 +131,9 @@ class OperatorDetailsAdmin(TranslationAdmin):
     ]
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and not OperatorDetails.objects.exists()
+        # The migration makes the row (and prepare_site again if it was deleted by hand): no
+        # query on every admin page to find out whether it may be added.
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

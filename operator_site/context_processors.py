@@ -51,15 +51,16 @@ def main_nav(request):
 
 def operator(request):
     """The operator, menu and links that the header and footer of every page show."""
-    details = current()
+    # Lazy, as the menu: admin pages, which never show them, never read the details.
+    details = SimpleLazyObject(current)
     return {
         "operator": details,
-        "operator_phone_href": details.phone_href,
-        "operator_whatsapp": details.whatsapp_number,
-        "operator_whatsapp_href": details.whatsapp_href,
+        "operator_phone_href": SimpleLazyObject(lambda: details.phone_href),
+        "operator_whatsapp": SimpleLazyObject(lambda: details.whatsapp_number),
+        "operator_whatsapp_href": SimpleLazyObject(lambda: details.whatsapp_href),
         # Only what is set: a link that is not set is not shown.
-        "social_links": details.links,
-        "operator_legal": details.legal,
+        "social_links": SimpleLazyObject(lambda: details.links),
+        "operator_legal": SimpleLazyObject(lambda: details.legal),
         # Lazy: admin pages and e-mails that never show the menu never query for it.
         "main_nav": SimpleLazyObject(lambda: main_nav(request)),
         "contact_url": SimpleLazyObject(contact_url),
