@@ -30,9 +30,13 @@ $(DATA_DIR)/secret_key:
 
 run: install $(DATA_DIR)/secret_key
 	@DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py prepare_site
-	@# gunicorn's start-up lines at warning level: prepare_site's address and login stay last.
-	@DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
-	  exec $(BIN)/gunicorn -c operator_site/gunicorn.conf.py --log-level warning operator_site.wsgi
+	@# The outbox sent every 10 s beside gunicorn (cron's job in production), so the site's
+	@# e-mails print in this terminal; the loop ends with gunicorn. gunicorn's start-up lines
+	@# at warning level: prepare_site's address and login stay last.
+	@export DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	  ( while sleep 10; do $(BIN)/python manage.py send_outbox --verbosity 0 || true; done ) & \
+	  outbox=$$!; trap 'kill $$outbox 2>/dev/null' EXIT; \
+	  $(BIN)/gunicorn -c operator_site/gunicorn.conf.py --log-level warning operator_site.wsgi
 
 # The front proxy for production (docs/front-proxy.md): nginx with TLS on PROXY_PORT (8443)
 # before gunicorn on PORT, serving static/ and media/ from DATA_DIR. Run beside `make run`.
@@ -120,7 +124,6 @@ fixtures-export: install
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py dumpdata \
 	  blog.Post --indent 2 --output fixtures/blog.json
 
-# A consistent copy of the SQLite database while the site runs (PostgreSQL: see README).
 # A consistent copy of the database (SQLite or, with DATABASE_URL, PostgreSQL's pg_dump) into
 # $(DATA_DIR)/backups/; `make restore FILE=...` puts one back (stop the site first).
 backup: install
