@@ -171,3 +171,21 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("load tests: what was measured")
         for line in _load_report:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def stored_page_keys(monkeypatch):
+    """The keys of the pages the page cache stores from now on (tests of what strangers can
+    make it store)."""
+    from django.core.cache import cache
+
+    keys = []
+    real_set = cache.set
+
+    def spy(key, value, *args, **kwargs):
+        if key.startswith("pagecache:page:"):
+            keys.append(key)
+        return real_set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+    return keys

@@ -18,10 +18,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, limit, **options):
         outcomes = mail.send_due(limit=limit)
-        self.stdout.write(
-            f"sent {outcomes[mail.SENT]}, failed {outcomes[mail.FAILED]}, "
-            f"held by another run {outcomes[mail.SKIPPED]}"
-        )
+        # -v 0 for cron and `make run`'s loop: a line a minute would be mailed or scroll by;
+        # failures still go to stderr.
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                f"sent {outcomes[mail.SENT]}, failed {outcomes[mail.FAILED]}, "
+                f"held by another run {outcomes[mail.SKIPPED]}"
+            )
         if outcomes[mail.FAILED]:
             self.stderr.write(
                 f"{outcomes[mail.FAILED]} e-mail(s) not sent; retried later (admin: Outbox)"
