@@ -538,7 +538,7 @@ if SENTRY_DSN:
         send_default_pii=False,
         max_request_body_size="never",
         include_local_variables=False,
-        release=env_str("RELEASE") or None,
+        # The release: the SDK's own SENTRY_RELEASE, else the checkout's git commit.
         traces_sample_rate=0,
     )
 
