@@ -7,14 +7,18 @@ DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
 export DATA_DIR PORT
 
-.PHONY: proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages social-card
+.PHONY: deploy-files restore proxy run dev test test-postgres lint format migrations-check install fixtures-export backup clean bench audit css messages social-card
+
+# pip's errors only: its warnings (a machine's unreachable package index, running as root, a
+# newer pip) are harmless here and would bury what `make run` prints last.
+PIP_QUIET = -qq --disable-pip-version-check --root-user-action=ignore
 
 # Re-install only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install $(PIP_QUIET) --upgrade pip
+	$(BIN)/python -m pip install $(PIP_QUIET) -e '.[dev]'
 	touch $@
 
 install: $(BIN)/.installed
@@ -25,19 +29,26 @@ $(DATA_DIR)/secret_key:
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 run: install $(DATA_DIR)/secret_key
-	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py prepare_site
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
+	@DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py prepare_site
 	@# The outbox sent every 10 s beside gunicorn (cron's job in production), so the site's
-	@# e-mails print in this terminal; the loop ends with gunicorn.
-	export DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	@# e-mails print in this terminal; the loop ends with gunicorn. gunicorn's start-up lines
+	@# at warning level: prepare_site's address and login stay last.
+	@export DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	  ( while sleep 10; do $(BIN)/python manage.py send_outbox --verbosity 0 || true; done ) & \
 	  outbox=$$!; trap 'kill $$outbox 2>/dev/null' EXIT; \
-	  $(BIN)/gunicorn -c operator_site/gunicorn.conf.py operator_site.wsgi
+	  $(BIN)/gunicorn -c operator_site/gunicorn.conf.py --log-level warning operator_site.wsgi
 
 # The front proxy for production (docs/front-proxy.md): nginx with TLS on PROXY_PORT (8443)
 # before gunicorn on PORT, serving static/ and media/ from DATA_DIR. Run beside `make run`.
 proxy: install
 	$(BIN)/python tools/proxy/run.py
+
+# The one-server kit (docs/deploy.md): nginx site, systemd units and timers, the site's
+# environment and the root commands that install them, into $(DATA_DIR)/deploy/.
+deploy-files: install
+	@test -n "$(DOMAIN)" || { echo "usage: make deploy-files DOMAIN=www.example.com"; exit 2; }
+	mkdir -p -m 700 $(DATA_DIR)
+	DOMAIN="$(DOMAIN)" $(BIN)/python tools/deploy/kit.py
 
 dev: install
 	mkdir -p -m 700 $(DATA_DIR)
@@ -100,8 +111,8 @@ messages: install
 	$(TEST_ENV) $(BIN)/python manage.py makemessages $(MAKEMESSAGES_ARGS)
 	$(BIN)/python tools/i18n/messages.py compile
 
-# Redraw static/img/og-card.png, the default og:image (after the operator's name or phone
-# changes); commit the result.
+# Draw the default og:image (served at /og-card.png from the operator's details) into
+# $(DATA_DIR)/og-card.png, to look at it.
 social-card: install
 	DJANGO_SECRET_KEY=social-card-only DATA_DIR=$(DATA_DIR) $(BIN)/python manage.py make_social_card
 
@@ -113,9 +124,14 @@ fixtures-export: install
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py dumpdata \
 	  blog.Post --indent 2 --output fixtures/blog.json
 
-# A consistent copy of the SQLite database while the site runs (PostgreSQL: see README).
+# A consistent copy of the database (SQLite or, with DATABASE_URL, PostgreSQL's pg_dump) into
+# $(DATA_DIR)/backups/; `make restore FILE=...` puts one back (stop the site first).
 backup: install
 	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/db-....sqlite3"; exit 2; }
+	DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py restore "$(FILE)" --yes
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

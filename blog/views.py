@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from operator_site import pagecache, query
+from operator_site import details, pagecache, query
 from operator_site.text import xml_safe
 from operator_site.views import breadcrumbs
 from treks.models import Trek
@@ -146,7 +146,7 @@ def post_json_ld(post):
         "datePublished": post.published_on.isoformat(),
         "dateModified": timezone.localtime(post.updated_at).isoformat(),
         "author": {"@type": "Person", "name": post.author},
-        "publisher": {"@type": "Organization", "name": settings.OPERATOR["name"]},
+        "publisher": {"@type": "Organization", "name": details.current().name},
         "inLanguage": _post_language(post),
     }
     if post.cover:
@@ -178,7 +178,7 @@ class LatestPostsFeed(Feed):
     feed_type = XmlSafeAtomFeed
 
     def title(self):
-        return _("%(name)s: Travel Blog") % {"name": settings.OPERATOR["name"]}
+        return _("%(name)s: Travel Blog") % {"name": details.current().name}
 
     def subtitle(self):
         return _("Guides to trekking around Cusco and Machu Picchu.")

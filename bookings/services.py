@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from desk import services as desk_services
 from inquiries.models import Inquiry
-from operator_site import pagecache
+from operator_site import details, pagecache
 from outbox import mail as outbox
 from outbox.models import Kind
 from treks.models import Departure
@@ -143,7 +143,7 @@ def send_link(*, booking):
             "booking": booking,
             "url": url,
             "days": settings.BOOKING_LINK_MAX_AGE_DAYS,
-            "operator": settings.OPERATOR,
+            "operator": details.current(),
         }
         message = EmailMultiAlternatives(
             subject=_("Your booking: %(trek)s, %(date)s")

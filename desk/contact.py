@@ -12,24 +12,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-DEFAULT_REGION = "PE"
-
-
-def e164(phone):
-    """ "+51984123456" for a valid number, "" for anything else (a typo, a name, empty)."""
-    if not phone:
-        return ""
-    # Imported here: only staff's pages show WhatsApp links, and libphonenumber's metadata
-    # would otherwise sit in every worker that serves the public pages.
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(phone, DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_valid_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+from operator_site import details
+from operator_site.validators import e164  # the same parsing as the operator's own numbers
 
 
 def whatsapp_url(inquiry, *, staff_name=""):
@@ -45,7 +29,7 @@ def whatsapp_url(inquiry, *, staff_name=""):
         values = {
             "name": greeting_name(inquiry.name),
             "staff": staff_name,
-            "operator": settings.OPERATOR["name"],
+            "operator": details.current().name,
             "about": about,
         }
         hello = _("Hello %(name)s,") % values if values["name"] else _("Hello,")

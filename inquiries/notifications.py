@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from operator_site import details
 from outbox import mail as outbox
 from outbox.models import Kind
 
@@ -107,7 +108,7 @@ def _context(inquiry):
     ascii_email = mail_address(inquiry.email)
     return {
         "inquiry": inquiry,
-        "operator": settings.OPERATOR,
+        "operator": details.current(),
         "admin_url": settings.SITE_URL + inquiry.get_admin_url(),
         "trek_url": settings.SITE_URL + inquiry.trek.get_absolute_url() if inquiry.trek else "",
         # The form the mail goes to, when it differs from what is shown (an IDN domain).
@@ -155,7 +156,7 @@ def confirmation_message(inquiry):
     subject = _subject(
         _("Your request to %(operator)s: %(about)s")
         % {
-            "operator": settings.OPERATOR["name"],
+            "operator": details.current().name,
             "about": inquiry.trek.name if inquiry.trek else _("general request"),
         }
     )

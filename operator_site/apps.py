@@ -22,5 +22,6 @@ class OperatorSiteConfig(AppConfig):
         # The release digest, once, at start-up: in gunicorn's master before it forks, so that
         # every worker has it without reading the files again.
         pagecache.release()
-        # Content pages are in the menu of every page.
-        pagecache.watch(self.get_model("ContentPage"))
+        # Content pages are in the menu of every page; the operator's details in its header
+        # and footer.
+        pagecache.watch(self.get_model("ContentPage"), self.get_model("OperatorDetails"))

@@ -6,6 +6,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from .details import current
 from .languages import contact_path
 from .models import ContentPage, ToConfirm
 
@@ -45,16 +46,16 @@ def main_nav(request):
 
 def operator(request):
     """The operator, menu and links that the header and footer of every page show."""
-    phone = settings.OPERATOR["phone"]
-    whatsapp = settings.OPERATOR.get("whatsapp") or phone
+    # Lazy, as the menu: admin pages, which never show them, never read the details.
+    details = SimpleLazyObject(current)
     return {
-        "operator": settings.OPERATOR,
-        "operator_phone_href": "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
-        "operator_whatsapp": whatsapp,
-        "operator_whatsapp_href": "https://wa.me/" + "".join(ch for ch in whatsapp if ch.isdigit()),
-        # Only what is set in settings: a link that is not set is not shown.
-        "social_links": settings.OPERATOR_LINKS,
-        "operator_legal": settings.OPERATOR_LEGAL,
+        "operator": details,
+        "operator_phone_href": SimpleLazyObject(lambda: details.phone_href),
+        "operator_whatsapp": SimpleLazyObject(lambda: details.whatsapp_number),
+        "operator_whatsapp_href": SimpleLazyObject(lambda: details.whatsapp_href),
+        # Only what is set: a link that is not set is not shown.
+        "social_links": SimpleLazyObject(lambda: details.links),
+        "operator_legal": SimpleLazyObject(lambda: details.legal),
         # Lazy: admin pages and e-mails that never show the menu never query for it.
         "main_nav": SimpleLazyObject(lambda: main_nav(request)),
         "contact_url": SimpleLazyObject(contact_path),

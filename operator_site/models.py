@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import validators
 from .languages import fill_missing_slugs
 
 
@@ -202,3 +203,170 @@ class ToConfirm(models.Model):
 
     def __str__(self):
         return self.claim
+
+
+class OperatorDetails(models.Model):
+    """The operator: who it is and how to reach it. One row (id 1), edited by Content staff in
+    admin and shown on the next request everywhere (header, footer, contact page, structured
+    data, e-mails, social card); read through `operator_site.details.current()`. The OPERATOR_*
+    environment variables only fill it in on the first migrate."""
+
+    SINGLETON_ID = 1
+
+    name = models.CharField(
+        _("name"), max_length=80, help_text=_("The name travellers know: header, e-mails, titles.")
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        validators=[validators.validate_phone],
+        help_text=_("With the country code, as it should be shown: +51 914 939913."),
+    )
+    whatsapp = models.CharField(
+        _("WhatsApp"),
+        max_length=30,
+        blank=True,
+        validators=[validators.validate_phone],
+        help_text=_("The WhatsApp number, with its country code; the phone when empty."),
+    )
+    email = models.EmailField(
+        _("e-mail"), blank=True, help_text=_("On the contact page; not shown when empty.")
+    )
+    address = models.CharField(
+        _("street address"),
+        max_length=200,
+        blank=True,
+        help_text=_("One line, as the operator writes it: “Calle Plateros 123, Cusco”."),
+    )
+    hours = models.CharField(
+        _("opening hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("One line in each language: “Mon-Sat 9:00-19:00”."),
+    )
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The registered company name, in the footer of every page."),
+    )
+    ruc = models.CharField(
+        _("RUC"),
+        max_length=11,
+        blank=True,
+        validators=[validators.validate_ruc],
+        help_text=_("Peru's tax number: 11 digits."),
+    )
+    licence = models.CharField(
+        _("tourism licence"),
+        max_length=60,
+        blank=True,
+        help_text=_("The regional tourism office's (DIRCETUR) registration or licence number."),
+    )
+    tripadvisor_url = models.URLField(
+        _("Tripadvisor page"),
+        blank=True,
+        validators=[validators.validate_profile_url],
+        help_text=_("The operator's own https:// page; travellers are asked to review there."),
+    )
+    google_reviews_url = models.URLField(
+        _("Google review link"),
+        blank=True,
+        validators=[validators.validate_profile_url],
+        help_text=_(
+            "Where Google's “write a review” form opens (Business Profile: Ask for reviews)."
+        ),
+    )
+    facebook_url = models.URLField(
+        _("Facebook page"),
+        blank=True,
+        validators=[validators.validate_profile_url],
+        help_text=_("The operator's own https:// page, not Facebook's home page."),
+    )
+    instagram_url = models.URLField(
+        _("Instagram profile"),
+        blank=True,
+        validators=[validators.validate_profile_url],
+        help_text=_("The operator's own https:// profile, not Instagram's home page."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("operator's details")
+        verbose_name_plural = _("operator's details")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id=1),
+                name="operator_site_details_one_row",
+                violation_error_message=_("The operator's details are one record."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_ID
+        super().save(*args, **kwargs)
+
+    # Not in the record: the tagline and the city line are translated texts (the catalogue).
+    @property
+    def tagline(self):
+        return _("Sustainable Tourism Operator")
+
+    @property
+    def city(self):
+        return _("Cusco, Peru")
+
+    @property
+    def whatsapp_number(self):
+        return self.whatsapp or self.phone
+
+    @property
+    def phone_href(self):
+        return "tel:" + (validators.e164(self.phone) or self.phone)
+
+    @property
+    def whatsapp_href(self):
+        return "https://wa.me/" + (validators.e164(self.whatsapp_number) or "").lstrip("+")
+
+    @property
+    def links(self):
+        """The operator's pages elsewhere: each shown only when set."""
+        return {
+            "tripadvisor": self.tripadvisor_url,
+            "google_reviews": self.google_reviews_url,
+            "facebook": self.facebook_url,
+            "instagram": self.instagram_url,
+        }
+
+    @property
+    def legal(self):
+        return {"legal_name": self.legal_name, "ruc": self.ruc, "licence": self.licence}
+
+
+class NotFoundPath(models.Model):
+    """An address visitors asked for that gave a 404 (an old site's page, a mistyped link),
+    with how often: staff make a redirect from it in admin. One row per path, counted by
+    operator_site.notfound; bounded (NOT_FOUND_MAX_PATHS rows, NOT_FOUND_MAX_PATH_LENGTH
+    characters), so that strangers asking for made-up addresses cannot grow it without end."""
+
+    path = models.CharField(_("address"), max_length=300, help_text=_("As visitors asked for it."))
+    hits = models.PositiveIntegerField(_("times asked for"), default=1)
+    first_seen = models.DateTimeField(_("first asked for"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last asked for"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-hits", "-last_seen"]
+        verbose_name = _("address not found")
+        verbose_name_plural = _("addresses not found")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path"],
+                name="operator_site_notfound_unique_path",
+                violation_error_message=_("This address is already on the list."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.path

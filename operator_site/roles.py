@@ -1,6 +1,6 @@
 """The staff roles, as groups: what each may do in admin, across every app. One definition
 (site-wide machinery, so here and not in one app: a reviewer reads every grant in one table),
-applied by the migrations desk/0003, desk/0005 and operator_site/0007 and by
+applied by the migrations desk/0003, desk/0005, operator_site/0007 and operator_site/0010 and by
 `manage.py staff_roles` after a new model arrives.
 
 - Sales answer requests: see and work every request (never delete one: only superusers may),
@@ -8,8 +8,8 @@ applied by the migrations desk/0003, desk/0005 and operator_site/0007 and by
   payments and travellers, and the review e-mails of won requests; read the catalogue
   without changing it. Whole passport numbers and the travellers' export need the separate
   permission `bookings.view_traveller_documents`, given to a person, not to the group.
-- Content edit the catalogue, the content pages, the facts still to confirm, the travel
-  blog and the reviews, see the
+- Content edit the catalogue, the content pages, the facts still to confirm, the
+  operator's details, the travel blog and the reviews, see the
   departures, and never see a traveller's details.
 
 Neither sees users, groups, second-factor devices or login-lockout tables: superusers only.
@@ -49,6 +49,12 @@ ROLES = {
         "operator_site.contentpage": ["view", "add", "change", "delete"],
         # The facts still to confirm before launch are content's to check off.
         "operator_site.toconfirm": ["view", "add", "change", "delete"],
+        # The operator's details (phone, address, links): one record, changed, never deleted.
+        "operator_site.operatordetails": ["view", "change"],
+        # Old addresses kept: the redirects, made from the list of addresses that gave a 404
+        # (whose rows visitors make; staff only read and clear them).
+        "redirects.redirect": ["view", "add", "change", "delete"],
+        "operator_site.notfoundpath": ["view", "delete"],
         "blog.post": ["view", "add", "change", "delete"],
         "reviews.review": ["view", "add", "change", "delete"],
         "treks.departure": ["view"],

@@ -142,3 +142,24 @@ class StaffAdminSite(AdminSite):
         if not super().has_permission(request):
             return False
         return request.user.is_verified() or not second_factor_required(request.user)
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("launch-check/", self.admin_view(self.launch_check), name="launch_check"),
+            *super().get_urls(),
+        ]
+
+    def launch_check(self, request):
+        """The list `manage.py launch_check` prints, for any staff member."""
+        from django.template.response import TemplateResponse
+
+        from .launch import problems
+
+        context = {
+            **self.each_context(request),
+            "title": _("Before launch"),
+            "problems": problems(),
+        }
+        return TemplateResponse(request, "admin/launch_check.html", context)

@@ -59,6 +59,30 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_addresses(name):
+    """ "Ana Quispe <ana@example.com>, ops@example.com" -> [("Ana Quispe", "ana@example.com"),
+    ("", "ops@example.com")]; a value that is not such a list stops the start."""
+    from email.utils import getaddresses
+
+    from django.core.validators import validate_email
+
+    raw = env_str(name)
+    if not raw:
+        return []
+    parts = [part.strip() for part in raw.split(",")]
+    addresses = getaddresses(parts)
+    if len(addresses) != len(parts):
+        raise ImproperlyConfigured(f"{name} must look like 'Name <e-mail>, ...'; got {raw!r}")
+    for part, (_name, address) in zip(parts, addresses, strict=True):
+        try:
+            validate_email(address)
+        except Exception:
+            raise ImproperlyConfigured(
+                f"{name} must look like 'Name <e-mail>, ...'; {part!r} is not an address"
+            ) from None
+    return addresses
+
+
 # --- Mode and secrets -------------------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -100,6 +124,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Old addresses (the operator's current site) answered with a 301 staff set in admin; the
+    # redirects app keeps them per site, hence the sites app (one site, SITE_ID).
+    "django.contrib.sites",
+    "django.contrib.redirects",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -131,6 +159,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Counts the 404s left after the redirects below, before CommonMiddleware adds a slash.
+    "operator_site.notfound.NotFoundMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -140,11 +170,14 @@ MIDDLEWARE = [
     "operator_site.limits.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A 404 whose address staff redirected in admin becomes that 301.
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "operator_site.urls"
+SITE_ID = 1
 WSGI_APPLICATION = "operator_site.wsgi.application"
 
 TEMPLATES = [
@@ -464,91 +497,103 @@ LOGGING = {
     },
     "handlers": {
         "stderr": {"class": "logging.StreamHandler", "formatter": "line"},
+        # Every server error (a 500) e-mailed to DJANGO_ADMINS by Django's own handler: it needs
+        # the mail server only, not the database (the outbox), which may be what failed.
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {
+            "handlers": ["stderr", "mail_admins"],
+            "level": LOG_LEVEL,
+            "propagate": False,
+        },
         # axes logs every login attempt with the user name; failures and lockouts are enough.
         "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
 
+# --- Told of errors ---------------------------------------------------------------------------
+
+# Who is e-mailed every server error: "Ana Quispe <ana@example.com>, ops@example.com". Empty:
+# nobody (`manage.py launch_check` lists it). The report never holds what was posted, nor cookie
+# values or local variables (operator_site/errors.py).
+ADMINS = env_addresses("DJANGO_ADMINS")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "operator_site.errors.NoRequestBodyFilter"
+EMAIL_SUBJECT_PREFIX = "[site] "
+# An error tracker besides the e-mails, when its address is set (pip install -e '.[sentry]').
+# Imported only then; with no personal data: no user, IP or cookies (send_default_pii), no
+# request body, no local variables.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install -e '.[sentry]'"
+        ) from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        # The release: the SDK's own SENTRY_RELEASE, else the checkout's git commit.
+        traces_sample_rate=0,
+    )
+
 # --- The operator -----------------------------------------------------------------------------
 
-# Shown in the header, footer and e-mails; from the operator's current page. The name and phone
-# are the same in every language; the tagline and the city line are in the catalogue
-# (locale/es/LC_MESSAGES/django.po), read in the language of the page or e-mail.
-OPERATOR = {
-    "name": "Salkantay Trek Machu",
-    "tagline": _("Sustainable Tourism Operator"),
-    "phone": "+51 914 939913",
-    # The page gives one number; the site already invites calls and WhatsApp messages to it.
-    "whatsapp": "+51 914 939913",
-    "city": _("Cusco, Peru"),
-}
+# The operator's details are one record staff edit in admin (operator_site.models.OperatorDetails,
+# read through operator_site.details.current()). These values only fill it in when it is first
+# created (the migration operator_site/0007): the name and phone from the operator's current
+# page, the rest from OPERATOR_* variables when set (each refused at start when bad, with the
+# message admin gives). The tagline and city line are translated texts, not details.
 
 
-def env_profile_url(name):
-    """The operator's own page on a network (https://..., with a path), or "" when unset. A
-    network's home page is refused: a link must lead to the operator, or not be shown."""
+def env_checked(name, validator):
+    from django.core.exceptions import ValidationError
+
     raw = env_str(name)
-    if not raw:
-        return ""
-    parts = urlsplit(raw)
-    if parts.scheme != "https" or not parts.netloc or parts.path.strip("/") == "":
-        raise ImproperlyConfigured(
-            f"{name} must be the https:// address of the operator's own page (with a path, "
-            f"not the network's home page); got {raw!r}"
-        )
+    if raw:
+        try:
+            validator(raw)
+        except ValidationError as error:
+            raise ImproperlyConfigured(f"{name}: {' '.join(error.messages)} Got {raw!r}") from None
     return raw
 
 
-# The operator's pages elsewhere: each link appears only when its address is set.
-OPERATOR_LINKS = {
-    "tripadvisor": env_profile_url("OPERATOR_TRIPADVISOR_URL"),
-    # Where Google's "write a review" form opens (Google Business Profile > Ask for reviews).
-    "google_reviews": env_profile_url("OPERATOR_GOOGLE_REVIEWS_URL"),
-    "facebook": env_profile_url("OPERATOR_FACEBOOK_URL"),
-    "instagram": env_profile_url("OPERATOR_INSTAGRAM_URL"),
-}
-# Who the operator is, in the footer of every page: shown only when set.
-OPERATOR_LEGAL = {
-    "legal_name": env_str("OPERATOR_LEGAL_NAME"),
-    # Peru's tax number (Registro Único de Contribuyentes): 11 digits.
-    "ruc": env_str("OPERATOR_RUC"),
-    # The regional tourism office's (DIRCETUR) registration or licence number.
-    "licence": env_str("OPERATOR_TOURISM_LICENCE"),
-}
-if OPERATOR_LEGAL["ruc"] and not (
-    OPERATOR_LEGAL["ruc"].isdigit() and len(OPERATOR_LEGAL["ruc"]) == 11
-):
-    raise ImproperlyConfigured(f"OPERATOR_RUC must be 11 digits; got {OPERATOR_LEGAL['ruc']!r}")
-# The WhatsApp number: the operator's page gives one number; OPERATOR_WHATSAPP replaces it.
-_whatsapp = env_str("OPERATOR_WHATSAPP")
-if _whatsapp:
-    if not any(ch.isdigit() for ch in _whatsapp) or not set(_whatsapp) <= set("+0123456789 -"):
-        raise ImproperlyConfigured(
-            f"OPERATOR_WHATSAPP must be a phone number such as +51 914 939913; got {_whatsapp!r}"
-        )
-    OPERATOR["whatsapp"] = _whatsapp
-# The contact page's e-mail, street address and opening hours. The operator's page gives none
-# of them, so the demo shows none: each appears only when set (never an invented address).
-OPERATOR["email"] = env_str("OPERATOR_EMAIL")
-if OPERATOR["email"]:
-    from django.core.validators import validate_email as _validate_email
+def _seed():
+    from django.core.validators import validate_email
 
-    try:
-        _validate_email(OPERATOR["email"])
-    except Exception:
-        raise ImproperlyConfigured(
-            f"OPERATOR_EMAIL must be an e-mail address; got {OPERATOR['email']!r}"
-        ) from None
-# One line each, as the operator writes them ("Calle Plateros 123, Cusco"; "Mon-Sat 9:00-19:00").
-OPERATOR["address"] = env_str("OPERATOR_ADDRESS")
-OPERATOR["hours"] = env_str("OPERATOR_HOURS")
+    from operator_site import validators
+
+    return {
+        "name": env_str("OPERATOR_NAME") or "Salkantay Trek Machu",
+        "phone": env_checked("OPERATOR_PHONE", validators.validate_phone) or "+51 914 939913",
+        # The page gives one number; the site already invites calls and WhatsApp messages to it.
+        "whatsapp": env_checked("OPERATOR_WHATSAPP", validators.validate_phone),
+        # The operator's page gives no e-mail, address or hours: none until staff set them
+        # (never an invented address).
+        "email": env_checked("OPERATOR_EMAIL", validate_email),
+        "address": env_str("OPERATOR_ADDRESS"),
+        "hours": env_str("OPERATOR_HOURS"),
+        "legal_name": env_str("OPERATOR_LEGAL_NAME"),
+        "ruc": env_checked("OPERATOR_RUC", validators.validate_ruc),
+        "licence": env_str("OPERATOR_TOURISM_LICENCE"),
+        "tripadvisor_url": env_checked("OPERATOR_TRIPADVISOR_URL", validators.validate_profile_url),
+        "google_reviews_url": env_checked(
+            "OPERATOR_GOOGLE_REVIEWS_URL", validators.validate_profile_url
+        ),
+        "facebook_url": env_checked("OPERATOR_FACEBOOK_URL", validators.validate_profile_url),
+        "instagram_url": env_checked("OPERATOR_INSTAGRAM_URL", validators.validate_profile_url),
+    }
+
+
+OPERATOR_SEED = _seed()
 
 # The name authenticator apps show beside a staff account's codes.
-OTP_TOTP_ISSUER = OPERATOR["name"]
+OTP_TOTP_ISSUER = OPERATOR_SEED["name"]
 
 # --- Requests for information -----------------------------------------------------------------
 

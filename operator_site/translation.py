@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ContentPage
+from .models import ContentPage, OperatorDetails
 
 
 @register(ContentPage)
@@ -10,3 +10,9 @@ class ContentPageTranslation(TranslationOptions):
     fields = ("title", "slug", "nav_label", "summary", "body")
     # Slugs are unique per language: an empty one is NULL until fill_missing_slugs() fills it.
     empty_values = {"slug": None}
+
+
+@register(OperatorDetails)
+class OperatorDetailsTranslation(TranslationOptions):
+    # The hours are words ("Mon-Sat", "L-S"); the rest is the same in every language.
+    fields = ("hours",)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (admin): no 404 in the logs.
     path("favicon.ico", views.favicon, name="favicon"),
+    # The default og:image, drawn from the operator's details: a new phone is on the next card.
+    path("og-card.png", views.social_card, name="social_card"),
 ]
 
 # English at the addresses it always had (/treks/lares-trek/), Spanish under /es/ with

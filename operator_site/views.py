@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import DetailView
 from django.views.static import serve
 
@@ -195,3 +195,12 @@ def csrf_failure(request, reason=""):
         "none",
     )
     return kept.refusal(request, "403_csrf.html", 403, show_typed=same_site)
+
+
+@require_GET
+@cache_control(public=True, max_age=60 * 60)
+def social_card(request):
+    """The default og:image, drawn from the operator's details (operator_site/social_card.py)."""
+    from .social_card import card_png
+
+    return HttpResponse(card_png(), content_type="image/png")

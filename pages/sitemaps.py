@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -13,6 +16,14 @@ class LanguagesSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    # From SITE_URL, as every canonical link: not the sites framework's row (which is there
+    # for the redirects app) nor the request's Host.
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class TrekSitemap(LanguagesSitemap):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from inquiries.models import Inquiry
 from inquiries.notifications import greeting_name
 from inquiries.validators import mail_address
+from operator_site import details
 from outbox import mail as outbox
 from outbox.models import Kind, Message
 
@@ -27,8 +28,8 @@ logger = logging.getLogger(__name__)
 
 
 def review_links():
-    links = settings.OPERATOR_LINKS
-    return {"tripadvisor": links.get("tripadvisor", ""), "google": links.get("google_reviews", "")}
+    operator = details.current()
+    return {"tripadvisor": operator.tripadvisor_url, "google": operator.google_reviews_url}
 
 
 def send_from(day):
@@ -46,7 +47,7 @@ def withheld_reason(request, inquiry):
         return "unusable address"
     links = review_links()
     if not (links["tripadvisor"] or links["google"]):
-        return "no review link set (OPERATOR_TRIPADVISOR_URL, OPERATOR_GOOGLE_REVIEWS_URL)"
+        return "no review link set (Tripadvisor or Google, in the operator's details)"
     # Once per traveller: one who travelled twice (two won requests) is asked once.
     other = Message.objects.filter(
         kind=Kind.REVIEW_REQUEST,
@@ -83,14 +84,15 @@ def schedule(request):
 
 
 def email(inquiry, *, to):
+    operator = details.current()
     context = {
         "greeting_name": greeting_name(inquiry.name),
         "trek": inquiry.trek,
-        "operator": settings.OPERATOR,
+        "operator": operator,
         "links": review_links(),
     }
     # Fixed text: nothing the traveller typed goes into the subject.
-    subject = _("How was your trek with %(operator)s?") % {"operator": settings.OPERATOR["name"]}
+    subject = _("How was your trek with %(operator)s?") % {"operator": operator.name}
     return EmailMessage(
         subject=subject,
         body=render_to_string("reviews/email/review_request.txt", context),

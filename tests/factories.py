@@ -323,3 +323,16 @@ def record_payment_in_admin(staff_client, booking, **row):
     response = staff_client.post(booking.get_admin_url(), payment_post(booking, **row))
     assert response.status_code == 302, response.content.decode()[:2000]
     return response
+
+
+def set_operator(**values):
+    """The operator's details with `values`, saved (which bumps the page cache's version, as
+    an edit in admin does)."""
+    from operator_site.details import seeded
+    from operator_site.models import OperatorDetails
+
+    details = OperatorDetails.objects.filter(pk=OperatorDetails.SINGLETON_ID).first() or seeded()
+    for name, value in values.items():
+        setattr(details, name, value)
+    details.save()
+    return details

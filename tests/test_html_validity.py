@@ -17,7 +17,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
-from tests.factories import inquiry_post_data, make_booking, make_departure, make_review
+from tests.factories import (
+    inquiry_post_data,
+    make_booking,
+    make_departure,
+    make_review,
+    set_operator,
+)
 
 # `once`: the pages' markup is the same on any database; `make test-postgres` leaves it out.
 pytestmark = [pytest.mark.django_db, pytest.mark.once]
@@ -45,17 +51,15 @@ def test_blog_and_review_pages_have_no_nu_checker_errors(client, settings, tmp_p
     from treks.models import Trek
 
     call_command("loaddata", "catalogue", "pages", "blog", verbosity=0)
-    settings.OPERATOR_LEGAL = {
-        "legal_name": "Salkantay Trek Machu E.I.R.L.",
-        "ruc": "20123456789",
-        "licence": "DIRCETUR-0001",
-    }
-    settings.OPERATOR_LINKS = {
-        "tripadvisor": "https://www.tripadvisor.com/Attraction_Review-g294314-d1.html",
-        "google_reviews": "https://g.page/r/operator-cusco/review",
-        "facebook": "https://www.facebook.com/operator.cusco",
-        "instagram": "https://www.instagram.com/operator_cusco/",
-    }
+    set_operator(
+        legal_name="Salkantay Trek Machu E.I.R.L.",
+        ruc="20123456786",
+        licence="DIRCETUR-0001",
+        tripadvisor_url="https://www.tripadvisor.com/Attraction_Review-g294314-d1.html",
+        google_reviews_url="https://g.page/r/operator-cusco/review",
+        facebook_url="https://www.facebook.com/operator.cusco",
+        instagram_url="https://www.instagram.com/operator_cusco/",
+    )
     lares = Trek.objects.get(slug="lares-trek")
     for rating, language in ((5, "en"), (4, "es"), (5, "en")):
         make_review(lares, rating=rating, language=language, text="Test review text.")
@@ -81,11 +85,9 @@ def test_blog_and_review_pages_have_no_nu_checker_errors(client, settings, tmp_p
 
 
 def _operator_settings(settings):
-    settings.OPERATOR_LEGAL = {
-        "legal_name": "Salkantay Trek Machu E.I.R.L.",
-        "ruc": "20123456789",
-        "licence": "DIRCETUR-0001",
-    }
+    set_operator(
+        legal_name="Salkantay Trek Machu E.I.R.L.", ruc="20123456786", licence="DIRCETUR-0001"
+    )
 
 
 def _page_files(client, tmp_path, language, lares, booking_path):

@@ -16,7 +16,14 @@ from inquiries.models import Inquiry
 from outbox import mail
 from outbox.models import Message
 from tests.conftest import verified_login
-from tests.factories import inquiry_post_data, make_departure, make_trek, make_walk, send_outbox
+from tests.factories import (
+    inquiry_post_data,
+    make_departure,
+    make_trek,
+    make_walk,
+    send_outbox,
+    set_operator,
+)
 from tests.mailserver import SMTPServer, mail_server_down
 from tests.test_bookings_admin import _booking_data
 
@@ -32,7 +39,9 @@ def smtp(settings):
     settings.EMAIL_TIMEOUT = 5
     settings.INQUIRY_NOTIFY_EMAILS = [SALES_INBOX]
     settings.DEFAULT_FROM_EMAIL = "Salkantay Trek Machu <info@operator.example>"
-    settings.OPERATOR_LINKS = {**settings.OPERATOR_LINKS, "tripadvisor": "https://ta.example/r"}
+    set_operator(
+        tripadvisor_url="https://www.tripadvisor.com/Attraction_Review-g294314-d1-Lares.html"
+    )
     with mail_server_down() as sock:
         settings.EMAIL_PORT = sock.getsockname()[1]
         yield sock

@@ -250,7 +250,7 @@ def test_garbage_bytes_in_the_file_cache_are_deleted_and_rebuilt(
     make_walk(make_trek(name="Lares Trek", slug="lares-trek"), 3)
     client.get(LARES)
     files = list(file_cache.glob("*.djcache"))
-    assert len(files) == 2  # the version's copy and the page
+    assert len(files) == 3  # the version's copy, the operator's details and the page
     for path in files:
         path.write_bytes(b"\x00garbage\xff" * 10)
 

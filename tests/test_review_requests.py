@@ -13,7 +13,7 @@ from inquiries.models import Inquiry
 from outbox.models import Message
 from reviews import requests
 from reviews.models import ReviewRequest
-from tests.factories import make_inquiry, make_trek, send_outbox
+from tests.factories import make_inquiry, make_trek, send_outbox, set_operator
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +24,8 @@ GOOGLE = "https://g.page/r/operator-cusco/review"
 
 
 @pytest.fixture(autouse=True)
-def _links(settings):
-    settings.OPERATOR_LINKS = {
-        "tripadvisor": TRIPADVISOR,
-        "google_reviews": GOOGLE,
-        "facebook": "",
-        "instagram": "",
-    }
+def _links(db):
+    set_operator(tripadvisor_url=TRIPADVISOR, google_reviews_url=GOOGLE)
 
 
 def _request(ended_days_ago=1, *, status=Inquiry.Status.WON, **inquiry):
@@ -142,8 +137,8 @@ def test_a_failure_is_recorded_and_retried_on_the_next_run(settings):
     assert request.message.last_error == ""
 
 
-def test_without_any_review_link_nothing_is_queued_and_staff_see_why(settings):
-    settings.OPERATOR_LINKS = dict.fromkeys(settings.OPERATOR_LINKS, "")
+def test_without_any_review_link_nothing_is_queued_and_staff_see_why():
+    set_operator(tripadvisor_url="", google_reviews_url="")
     request = _request()
     _run()
     assert mail.outbox == []

@@ -2,20 +2,16 @@
 a photo of its own; a trek with a cover photo keeps its photo."""
 
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
-from tests.factories import make_image, make_trek, make_walk
+from tests.factories import make_image, make_trek, make_walk, set_operator
 
 pytestmark = pytest.mark.django_db
-
-CARD = Path(settings.BASE_DIR) / "static" / "img" / "og-card.png"
 
 
 def test_command_draws_a_1200_by_630_png(tmp_path):
@@ -26,9 +22,14 @@ def test_command_draws_a_1200_by_630_png(tmp_path):
         assert image.size == (1200, 630)
 
 
-def test_the_committed_card_is_a_1200_by_630_png():
-    with Image.open(CARD) as image:
+def test_the_card_is_a_1200_by_630_png_drawn_again_when_the_phone_changes(client):
+    first = client.get(reverse("social_card"))
+    assert first["Content-Type"] == "image/png"
+    with Image.open(io.BytesIO(first.content)) as image:
         assert (image.format, image.size) == ("PNG", (1200, 630))
+    assert client.get(reverse("social_card")).content == first.content
+    set_operator(phone="+51 984 000111")
+    assert client.get(reverse("social_card")).content != first.content
 
 
 def test_home_page_shares_the_site_card_with_its_size_and_alt(client):

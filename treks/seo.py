@@ -2,12 +2,15 @@
 
 from django.conf import settings
 
+from operator_site import details
+
 # As reviews.models.JSON_LD_MIN_REVIEWS: search engines want a handful before showing stars.
 REVIEWS_FOR_RATING = 3
 
 
 def trek_json_ld(trek, stages, facts):
     url = settings.SITE_URL + trek.get_absolute_url()
+    operator = details.current()
     seen = []
     for stage in stages:
         for place in (stage.start_place, stage.highest_place, stage.end_place):
@@ -22,8 +25,8 @@ def trek_json_ld(trek, stages, facts):
         "touristType": [style.name for style in trek.styles.all()],
         "provider": {
             "@type": "TravelAgency",
-            "name": settings.OPERATOR["name"],
-            "telephone": settings.OPERATOR["phone"],
+            "name": operator.name,
+            "telephone": operator.phone,
         },
         "itinerary": {
             "@type": "ItemList",
@@ -89,13 +92,27 @@ def trek_json_ld(trek, stages, facts):
 
 
 def operator_json_ld():
-    """The operator as schema.org TravelAgency for the home page: only what settings say (no
-    street address is published yet: the city and country alone)."""
-    return {
+    """The operator as schema.org TravelAgency for the home page: only what the operator's
+    details hold (the street address when staff set one; the city and country always)."""
+    operator = details.current()
+    address = {"@type": "PostalAddress", "addressLocality": "Cusco", "addressCountry": "PE"}
+    if operator.address:
+        address["streetAddress"] = operator.address
+    data = {
         "@context": "https://schema.org",
         "@type": "TravelAgency",
-        "name": settings.OPERATOR["name"],
+        "name": operator.name,
         "url": settings.SITE_URL + "/",
-        "telephone": settings.OPERATOR["phone"],
-        "address": {"@type": "PostalAddress", "addressLocality": "Cusco", "addressCountry": "PE"},
+        "telephone": operator.phone,
+        "address": address,
     }
+    if operator.email:
+        data["email"] = operator.email
+    if operator.legal_name:
+        data["legalName"] = operator.legal_name
+    if operator.ruc:
+        data["taxID"] = operator.ruc
+    profiles = [operator.facebook_url, operator.instagram_url, operator.tripadvisor_url]
+    if any(profiles):
+        data["sameAs"] = [url for url in profiles if url]
+    return data

@@ -16,21 +16,16 @@ PAGES = ["/blog/", "{post}", "/es/blog/", "/reviews/lares-trek/", "/", "/treks/l
 @pytest.mark.parametrize("path", PAGES)
 def test_story_pages_have_no_wcag_violations(open_page, settings, width, path):
     from blog.models import Post
-    from tests.factories import make_review
+    from tests.factories import make_review, set_operator
     from treks.models import Trek
 
     call_command("loaddata", "catalogue", "pages", "blog", verbosity=0)
-    settings.OPERATOR_LEGAL = {
-        "legal_name": "Operator E.I.R.L.",
-        "ruc": "20123456789",
-        "licence": "",
-    }
-    settings.OPERATOR_LINKS = {
-        "tripadvisor": "https://www.tripadvisor.com/Attraction_Review-g294314-d1.html",
-        "google_reviews": "",
-        "facebook": "https://www.facebook.com/operator.cusco",
-        "instagram": "",
-    }
+    set_operator(
+        legal_name="Operator E.I.R.L.",
+        ruc="20123456786",
+        tripadvisor_url="https://www.tripadvisor.com/Attraction_Review-g294314-d1.html",
+        facebook_url="https://www.facebook.com/operator.cusco",
+    )
     lares = Trek.objects.get(slug="lares-trek")
     for rating in (5, 4, 5):
         make_review(lares, rating=rating, text="Test review text.")

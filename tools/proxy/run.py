@@ -1,5 +1,6 @@
 """`make proxy`: nginx in front of `make run`'s gunicorn, with TLS. Renders
-tools/proxy/nginx.conf.template into DATA_DIR/proxy/nginx.conf, checks it (`nginx -t`) and runs
+tools/proxy/nginx.conf.template and the site it includes (site.conf.template) into
+DATA_DIR/proxy/, checks it (`nginx -t`) and runs
 nginx in the foreground (Ctrl-C stops it). See docs/front-proxy.md.
 
 Environment:
@@ -20,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
+SITE_TEMPLATE = Path(__file__).with_name("site.conf.template")
+HTTP_TEMPLATE = Path(__file__).with_name("http.conf.template")
 
 
 def env_port(name, default):
@@ -59,23 +62,64 @@ def worker_user(data_dir):
     return f"user {pwd.getpwuid(data_dir.stat().st_uid).pw_name};"
 
 
-def render(data_dir, run_dir, listen, upstream, cert, key):
-    values = {
-        "USER_LINE": worker_user(data_dir),
-        "RUN_DIR": run_dir,
-        "LISTEN": f"127.0.0.1:{listen}" if os.environ.get("PROXY_LOCAL_ONLY") else str(listen),
-        "UPSTREAM": upstream,
-        "TLS_CERT": cert,
-        "TLS_KEY": key,
-        "STATIC_ROOT": data_dir / "static",
-        "MEDIA_ROOT": data_dir / "media",
-    }
-    text = TEMPLATE.read_text()
+def fill(template, values):
+    """The template's text with each @@NAME@@ replaced; a name left over is a mistake."""
+    text = template.read_text()
     for name, value in values.items():
         text = text.replace(f"@@{name}@@", str(value))
     if "@@" in text:
-        sys.exit("tools/proxy/nginx.conf.template names a value run.py does not fill in")
+        sys.exit(f"{template.relative_to(ROOT)} names a value that is not filled in")
     return text
+
+
+def render_site(
+    *,
+    data_dir,
+    listen,
+    upstream,
+    cert,
+    key,
+    access_log,
+    server_name="_",
+    http_server="",
+    upstream_name="gunicorn",
+):
+    """The site's nginx configuration (log format, upstream, servers), for an http {} block:
+    `make proxy`'s nginx and Debian's alike. `http_server`: a port-80 server to put before
+    the TLS one (HTTP_TEMPLATE, filled in), or nothing."""
+    return fill(
+        SITE_TEMPLATE,
+        {
+            "UPSTREAM_NAME": upstream_name,
+            "UPSTREAM": upstream,
+            "HTTP_SERVER": http_server,
+            "LISTEN": listen,
+            "SERVER_NAME": server_name,
+            "ACCESS_LOG": access_log,
+            "TLS_CERT": cert,
+            "TLS_KEY": key,
+            "STATIC_ROOT": data_dir / "static",
+            "MEDIA_ROOT": data_dir / "media",
+        },
+    )
+
+
+def render(data_dir, run_dir, listen, upstream, cert, key):
+    """`make proxy`'s nginx.conf and the site file it includes: (nginx.conf, site.conf)."""
+    site = render_site(
+        data_dir=data_dir,
+        listen=f"127.0.0.1:{listen}" if os.environ.get("PROXY_LOCAL_ONLY") else str(listen),
+        upstream=upstream,
+        cert=cert,
+        key=key,
+        access_log=run_dir / "access.log",
+    )
+    values = {
+        "USER_LINE": worker_user(data_dir),
+        "RUN_DIR": run_dir,
+        "SITE_CONF": run_dir / "site.conf",
+    }
+    return fill(TEMPLATE, values), site
 
 
 def main():
@@ -92,7 +136,9 @@ def main():
     else:
         cert, key = self_signed(run_dir / "tls")
     config = run_dir / "nginx.conf"
-    config.write_text(render(data_dir, run_dir, listen, upstream, cert, key))
+    main_text, site_text = render(data_dir, run_dir, listen, upstream, cert, key)
+    (run_dir / "site.conf").write_text(site_text)
+    config.write_text(main_text)
     command = [nginx, "-p", str(run_dir), "-e", "stderr", "-c", str(config)]
     subprocess.run([*command, "-q", "-t"], check=True)  # noqa: S603
     if os.environ.get("PROXY_CHECK_ONLY"):

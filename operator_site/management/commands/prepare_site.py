@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from operator_site.launch import FIRST_ADMIN_FILE, password_digest
 from operator_site.second_factor import enrol, enrolment_text
 
 # Each fixture with the models that, when any of them has a row, mean staff content is there
@@ -39,7 +40,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.load_fixtures_into_empty_database()
-        self.create_admin_once()
+        self.ensure_operator_details()
+        admin_lines = self.create_admin_once()
+        self.summary(admin_lines)
 
     def load_fixtures_into_empty_database(self):
         # Never over staff edits: any row at all means someone's content is here. Each fixture
@@ -58,23 +61,50 @@ class Command(BaseCommand):
             call_command("loaddata", TO_CONFIRM_FIXTURE, verbosity=0)
             self.stdout.write(f"{TO_CONFIRM_FIXTURE}: demo facts to confirm listed.")
 
+    def ensure_operator_details(self):
+        """The operator's details record, from the OPERATOR_* variables, if it is missing (the
+        migration makes it; a database emptied by hand has none, and staff cannot add it)."""
+        from operator_site.details import seeded
+        from operator_site.models import OperatorDetails
+
+        if not OperatorDetails.objects.exists():
+            seeded().save()
+            self.stdout.write("operator's details: filled in from the OPERATOR_* variables.")
+
     def create_admin_once(self):
+        """The staff account `admin`, once: its second factor's set-up is printed now, and the
+        lines a newcomer needs (password and a one-time code) are returned for the end."""
         users = get_user_model()
         if users.objects.filter(username=ADMIN_USERNAME).exists():
-            return
+            return []
         password = secrets.token_urlsafe(16)
         admin = users.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+        # So that launch_check can tell whether this printed password was ever changed.
+        marker = settings.DATA_DIR / FIRST_ADMIN_FILE
+        marker.write_text(password_digest(admin) + "\n")
+        marker.chmod(0o600)
         # Superusers log in with a second factor: the first login can use a recovery code.
         totp, codes = enrol(admin)
+        self.stdout.write("\n" + enrolment_text(admin, totp, codes) + "\n")
+        return [
+            "Staff account created (shown only this once: keep it). Log in with",
+            f"  username: {ADMIN_USERNAME}",
+            f"  password: {password}",
+            f"  code:     {codes[0]}   (a recovery code: each of those above works once)",
+            f"Lost it? .venv/bin/python manage.py changepassword {ADMIN_USERNAME}, and",
+            f"          .venv/bin/python manage.py staff_otp {ADMIN_USERNAME}",
+        ]
+
+    def summary(self, admin_lines):
+        """The last lines of `make run`'s output before the server's: where the site is and,
+        on the first run, how to log in."""
         line = "=" * 64
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"\n{line}\nStaff account created. Log in at /admin/ with\n"
-                f"  username: {ADMIN_USERNAME}\n  password: {password}\n"
-                f"  code:     {codes[0]}   (a recovery code: each of these works once)\n"
-                f"It is shown only this once: keep it, or reset it with\n"
-                f"  .venv/bin/python manage.py changepassword {ADMIN_USERNAME}\n"
-                f"  .venv/bin/python manage.py staff_otp {ADMIN_USERNAME}\n{line}\n"
-            )
-        )
-        self.stdout.write(enrolment_text(admin, totp, codes) + f"\n{line}\n")
+        lines = [
+            "",
+            line,
+            f"The site:  {settings.SITE_URL}/   (Ctrl-C stops it)",
+            f"Staff:     {settings.SITE_URL}/admin/",
+            *admin_lines,
+            line,
+        ]
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))
