@@ -27,9 +27,11 @@ HTTP_TEMPLATE = Path(__file__).with_name("http.conf.template")
 
 def env_port(name, default):
     raw = os.environ.get(name, "").strip() or str(default)
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+    # ASCII digits only: int() also reads "٣", and isdigit() passes "²", which int() refuses.
+    port = int(raw) if raw.isascii() and raw.isdecimal() else 0
+    if not 0 < port < 65536:
         sys.exit(f"{name} must be a port number; got {raw!r}")
-    return int(raw)
+    return port
 
 
 def self_signed(tls_dir):
