@@ -14,7 +14,8 @@ def _parse_ip(value):
     value = value.strip()
     if value.startswith("["):
         host, bracket, rest = value[1:].partition("]")
-        if not bracket or (rest and not (rest[0] == ":" and rest[1:].isdigit())):
+        port = rest[1:]  # ASCII digits only: isdigit() is true for "²"
+        if not bracket or (rest and not (rest[0] == ":" and port.isascii() and port.isdecimal())):
             return None
         value = host
     elif value.count(":") == 1:
