@@ -233,6 +233,11 @@ if DATABASE_URL:
         raise ImproperlyConfigured("DATABASE_URL names no database (postgres://host:5432/NAME)")
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database.setdefault("OPTIONS", {})["connect_timeout"] = 5
+        # No JIT: PostgreSQL compiles a query when its estimated cost is high, and a trek page's
+        # counts (a GROUP BY over the trek's wide row) are estimated high on small tables with
+        # no statistics yet: 4 s of compiling for a query that runs in a millisecond. JIT pays
+        # for long analytical queries, which this site does not run.
+        _database["OPTIONS"]["options"] = "-c jit=off"
         # The test database keeps the production name as its prefix (prod_x -> prod_x_test),
         # so that teams sharing one server can tell theirs apart.
         _database["TEST"] = {"NAME": f"{_database['NAME']}_test"}
