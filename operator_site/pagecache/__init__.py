@@ -28,6 +28,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.translation import get_language
 
+from . import compression
 from .version import (  # noqa: F401  (the package's API: apps call pagecache.bump() etc.)
     VERSION_KEY,
     BumpOnActionsAdmin,
@@ -97,9 +98,10 @@ def serve(request, render, *, name, variant="", store=True):
             etag = None
         else:
             # A page with no slot is stored with its gzip: it is the same bytes for everyone.
-            # A page with slots is compressed per response by GZipMiddleware.
+            # A page with slots is stored with its pieces between the slots deflated, joined
+            # around each visitor's values in every response (compression.py).
             if any(mark.encode() in html for mark in markers.values()):
-                entry = (html, None)
+                entry = (html, compression.pieces(html, markers))
             else:
                 entry = (html, gzip.compress(html, compresslevel=9, mtime=0))
             _safely(cache.set, key, entry, PAGE_TIMEOUT)
@@ -107,21 +109,27 @@ def serve(request, render, *, name, variant="", store=True):
     return _filled(request, response, html, None, markers, etag)
 
 
-def _filled(request, response, html, gzipped, markers, etag):
-    """The response with the slots filled. A page with no slot is the same bytes for everyone:
-    its gzip, made once when it was stored, is sent as it is (GZipMiddleware leaves a response
-    with a Content-Encoding alone). A page with slots is compressed per response by Django's
-    GZipMiddleware, with its padding of random length against BREACH: make bench measured no
-    gain from compressing the page's head once (issue 21)."""
-    for slot, mark in markers.items():
-        if mark.encode() in html:
-            html = html.replace(mark.encode(), escape(_slots[slot](request)).encode())
+def _filled(request, response, html, compressed, markers, etag):
+    """The response with the slots filled. `compressed` is what was stored with the page: the
+    gzip of a page with no slot (the same bytes for everyone, sent as they are), the deflated
+    pieces between the slots of a page with slots (compression.py), or None (not stored:
+    GZipMiddleware compresses it). GZipMiddleware leaves a response with a Content-Encoding
+    alone."""
+    values = {
+        slot: escape(_slots[slot](request)).encode()
+        for slot, mark in markers.items()
+        if mark.encode() in html
+    }
     patch_vary_headers(response, ("Accept-Encoding",))
-    if gzipped and re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
-        response.content = gzipped
+    if compressed and re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        if isinstance(compressed, tuple):
+            compressed = compression.gzipped(html, compressed, values)
+        response.content = compressed
         response["Content-Encoding"] = "gzip"
         etag = etag and "W/" + etag  # another representation of the same page
     else:
+        for slot, value in values.items():
+            html = html.replace(markers[slot].encode(), value)
         response.content = html
     return _headed(response, etag)
 
@@ -156,8 +164,8 @@ def page_key(name, variant=""):
 
 
 def _read(key):
-    """The stored (html, its gzip or its deflated head), or None. An entry that cannot be read is
-    deleted: it is rebuilt now."""
+    """The stored (html, its gzip or its deflated pieces), or None. An entry that cannot be read
+    is deleted: it is rebuilt now."""
     try:
         entry = cache.get(key)
     except Exception:
@@ -169,7 +177,7 @@ def _read(key):
         type(entry) is tuple
         and len(entry) == 2
         and isinstance(entry[0], bytes)
-        and (entry[1] is None or isinstance(entry[1], bytes))
+        and (entry[1] is None or isinstance(entry[1], (bytes, tuple)))
     ):
         return entry
     _safely(cache.delete, key)
