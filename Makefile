@@ -74,13 +74,15 @@ PG_TEST_ENV := $(TEST_ENV) DATABASE_URL=$(PG_URL)/$(PG_DB) REDIS_URL=$(TEST_REDI
 # prefix.
 PYTEST_WORKERS ?= auto
 PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist loadgroup
+# Every run ends with its 15 slowest tests, so that a slow new test is seen the day it lands.
+PYTEST_DURATIONS ?= --durations=15
 
 test: install
 	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_DURATIONS) $(PYTEST_ARGS)
 
 # Only the tests that use the database (marked `database` by tests/conftest.py), less those
 # marked `once` (browser, Nu checker: the same on any database). tests/load/ is left out: those
@@ -88,7 +90,7 @@ test: install
 # `make test` has just run them. See docs/testing.md.
 test-postgres: install
 	$(PG_TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
-	$(PG_TEST_ENV) $(BIN)/pytest $(PYTEST_XDIST) --create-db --ignore=tests/load \
+	$(PG_TEST_ENV) $(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_DURATIONS) --create-db --ignore=tests/load \
 	  -m "database and not once" $(PYTEST_ARGS)
 
 lint: install
