@@ -39,8 +39,11 @@ def queue(
     inquiry=None,
     booking=None,
     not_before=None,
+    attachments=(),
 ):
-    """Store one e-mail for sending; returns the row. Nothing is sent here."""
+    """Store one e-mail for sending; returns the row. Nothing is sent here.
+
+    `attachments`: (filename, text content, mimetype) triples, such as a calendar file."""
     return Message.objects.create(
         kind=kind,
         to=list(to),
@@ -54,11 +57,16 @@ def queue(
         inquiry=inquiry,
         booking=booking,
         not_before=not_before or timezone.now(),
+        attachments=[
+            {"filename": name, "content": content, "mimetype": mimetype}
+            for name, content, mimetype in attachments
+        ],
     )
 
 
 def queue_email(email, *, kind, language="", inquiry=None, booking=None, not_before=None):
-    """Store a built EmailMessage (its text, HTML part, addresses) for sending."""
+    """Store a built EmailMessage (its text, HTML part, addresses, text attachments) for
+    sending."""
     html = next(
         (content for content, mime in getattr(email, "alternatives", []) if mime == "text/html"), ""
     )
@@ -74,6 +82,8 @@ def queue_email(email, *, kind, language="", inquiry=None, booking=None, not_bef
         inquiry=inquiry,
         booking=booking,
         not_before=not_before,
+        # Django keeps (filename, content, mimetype) for what was attached by name.
+        attachments=[tuple(a) for a in email.attachments],
     )
 
 
@@ -111,6 +121,8 @@ def email_of(message, *, connection=None):
     )
     if message.html:
         email.attach_alternative(message.html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return email
 
 
@@ -169,7 +181,15 @@ def _record_failure(message, token, error):
 
 
 def send_due(*, limit=200):
-    """Send every due message (oldest first, at most `limit`); returns the outcomes."""
+    """Send every due message (oldest first, at most `limit`); returns the outcomes.
+
+    First the apps that schedule messages (trip_messages) queue what has come due, through
+    the `sending` signal: so this command stays the only scheduler, and a message written
+    now carries today's facts (the guide named last week, the text staff edited)."""
+    for receiver, error in signals.sending.send_robust(sender=Message):
+        if isinstance(error, Exception):
+            # One app's failure must not stop the mail of all the others; it retries next run.
+            logger.error("queueing scheduled messages failed (%s)", receiver, exc_info=error)
     pks = list(
         Message.objects.due().order_by("not_before", "id").values_list("pk", flat=True)[:limit]
     )

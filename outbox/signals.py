@@ -3,6 +3,9 @@ that held the row: a receiver that writes history writes it exactly once."""
 
 from django.dispatch import Signal
 
+# Sent by send_due() before it reads what is due: listeners queue their scheduled messages.
+# Unlike the two below it is sent outside any transaction; a listener makes its own.
+sending = Signal()
 # message=<Message>
 delivered = Signal()
 # message=<Message>, error=<str>, final=<bool> (True: no more automatic tries)
