@@ -1,7 +1,7 @@
 """Staff's side of the traveller messages: the texts, the timing, each booking's messages
 (switched off one by one) and the departures' changes."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 from django.utils import timezone

@@ -150,8 +150,11 @@ NOTE = (
 
 
 def install(apps):
-    """Add the default texts that are missing (never overwrites what staff wrote)."""
+    """Add the timing row and the default texts that are missing (never overwrites what
+    staff wrote)."""
     MessageTemplate = apps.get_model("trip_messages", "MessageTemplate")
+    Timing = apps.get_model("trip_messages", "Timing")
+    Timing.objects.get_or_create(pk=1)  # the one row staff edit (its defaults)
     ToConfirm = apps.get_model("operator_site", "ToConfirm")
     ContentType = apps.get_model("contenttypes", "ContentType")
     content_type, _ = ContentType.objects.get_or_create(
