@@ -152,7 +152,7 @@ def test_simulated_calendar_sends_each_message_once_on_its_day_in_the_travellers
         "Your booking is confirmed: Lares Test Trek, Sunday 20 June 2027" in by_subject[early.email]
     )
     assert (
-        "Tu reserva está confirmada: Lares Test Trek, domingo 20 de junio de 2027"
+        "Su reserva está confirmada: Lares Test Trek, domingo 20 de junio de 2027"
         in by_subject[ten.email]
     )
     pre_trip_es = next(m for m in mail.outbox if m.to == [late.email] and "empieza" in m.subject)
@@ -163,7 +163,7 @@ def test_simulated_calendar_sends_each_message_once_on_its_day_in_the_travellers
     assert "el mal de altura" in pre_trip_es.body  # the trek page's altitude advice, in Spanish
     assert "+51 984 000222" in pre_trip_es.body  # the operator's WhatsApp
     html = pre_trip_es.alternatives[0][0]
-    assert '<html lang="es">' in html and "Abrir tu reserva" in html
+    assert '<html lang="es">' in html and "Abrir su reserva" in html
     assert TripMessage.objects.filter(status=TripMessage.Status.QUEUED).count() == 12
 
 

@@ -22,16 +22,16 @@ TEXTS = {
             "(WhatsApp {whatsapp}).",
         ),
         "es": (
-            "Tu reserva está confirmada: {trek}, {start_date}",
-            "Hola, {name}:\n\n"
-            "Gracias por reservar {trek} con {operator}. Tu viaje empieza el {start_date} y "
+            "Su reserva está confirmada: {trek}, {start_date}",
+            "Estimado/a {name}:\n\n"
+            "Gracias por reservar {trek} con {operator}. Su viaje empieza el {start_date} y "
             "termina el {end_date}, para {people} viajeros.\n\n"
             "Punto de encuentro: {meeting_place}\n"
             "Hora de recojo: {pickup_time} (hora de Cusco)\n\n"
-            "El archivo de calendario adjunto tiene estos días y el recojo. La página de tu "
-            "reserva muestra tus pagos y pide los datos que necesitamos de cada viajero:\n"
+            "El archivo de calendario adjunto tiene estos días y el recojo. La página de su "
+            "reserva muestra sus pagos y pide los datos que necesitamos de cada viajero:\n"
             "{booking_link}\n\n"
-            "Si algo no está claro, escríbenos o llama al {operator_phone} "
+            "Si algo no está claro, escríbanos o llame al {operator_phone} "
             "(WhatsApp {whatsapp}).",
         ),
     },
@@ -47,12 +47,12 @@ TEXTS = {
         ),
         "es": (
             "{trek}: el saldo vence el {balance_due_date}",
-            "Hola, {name}:\n\n"
-            "Te recordamos que el saldo de tu reserva, {balance}, vence el "
+            "Estimado/a {name}:\n\n"
+            "Le recordamos que el saldo de su reserva, {balance}, vence el "
             "{balance_due_date}.\n\n"
-            "La página de tu reserva muestra lo que pagaste y cómo pagar el resto:\n"
+            "La página de su reserva muestra lo que pagó y cómo pagar el resto:\n"
             "{booking_link}\n\n"
-            "Si ya lo pagaste, gracias: no hagas caso de este mensaje.",
+            "Si ya lo pagó, gracias: no tome en cuenta este mensaje.",
         ),
     },
     "pre_trip": {
@@ -70,17 +70,17 @@ TEXTS = {
             "WhatsApp at {whatsapp} or call {operator_phone}.",
         ),
         "es": (
-            "{trek} empieza el {start_date}: lo que debes saber",
-            "Hola, {name}:\n\n"
-            "Tu caminata empieza pronto. Esto es lo que necesitas para la primera mañana.\n\n"
+            "{trek} empieza el {start_date}: lo que debe saber",
+            "Estimado/a {name}:\n\n"
+            "Su caminata empieza pronto. Esto es lo que necesita para la primera mañana.\n\n"
             "Punto de encuentro: {meeting_place}\n"
             "Hora de recojo: {pickup_time} (hora de Cusco) el {start_date}\n"
-            "Tu guía: {guide}, teléfono {guide_phone}\n\n"
+            "Su guía: {guide}, teléfono {guide_phone}\n\n"
             "Qué llevar:\n{packing_list}\n\n"
             "{altitude}\n\n"
-            "La página de tu reserva: {booking_link}\n\n"
-            "Si tus planes cambian o no encuentras el punto de encuentro, escríbenos por "
-            "WhatsApp al {whatsapp} o llama al {operator_phone}.",
+            "La página de su reserva: {booking_link}\n\n"
+            "Si sus planes cambian o no encuentra el punto de encuentro, escríbanos por "
+            "WhatsApp al {whatsapp} o llame al {operator_phone}.",
         ),
     },
     "review_request": {
@@ -93,8 +93,8 @@ TEXTS = {
         ),
         "es": (
             "¿Qué tal {trek}?",
-            "Hola, {name}:\n\n"
-            "Gracias por caminar {trek} con {operator}. Si tienes unos minutos, una reseña "
+            "Estimado/a {name}:\n\n"
+            "Gracias por caminar {trek} con {operator}. Si tiene unos minutos, una reseña "
             "ayuda a otros viajeros a elegir y a nosotros a mejorar:\n\n"
             "{review_links}",
         ),
@@ -111,11 +111,11 @@ TEXTS = {
         ),
         "es": (
             "{trek}: la salida del {old_date} está cancelada",
-            "Hola, {name}:\n\n"
-            "Lamentamos informarte que la salida de {trek} del {old_date} está cancelada.\n\n"
-            "Escríbenos por WhatsApp al {whatsapp} o llama al {operator_phone}: te diremos "
-            "qué pasa ahora con tu reserva.\n\n"
-            "La página de tu reserva: {booking_link}",
+            "Estimado/a {name}:\n\n"
+            "Lamentamos informarle que la salida de {trek} del {old_date} está cancelada.\n\n"
+            "Escríbanos por WhatsApp al {whatsapp} o llame al {operator_phone}: le diremos "
+            "qué pasa ahora con su reserva.\n\n"
+            "La página de su reserva: {booking_link}",
         ),
     },
     "departure_moved": {
@@ -130,14 +130,14 @@ TEXTS = {
             "Your booking page: {booking_link}",
         ),
         "es": (
-            "{trek}: tu salida pasa al {new_date}",
-            "Hola, {name}:\n\n"
-            "La salida de {trek} que reservaste pasó del {old_date} al {new_date}. Tu viaje "
+            "{trek}: su salida pasa al {new_date}",
+            "Estimado/a {name}:\n\n"
+            "La salida de {trek} que reservó pasó del {old_date} al {new_date}. Su viaje "
             "ahora empieza el {start_date} y termina el {end_date}; el archivo de calendario "
             "adjunto reemplaza al anterior.\n\n"
-            "Si la nueva fecha no te conviene, escríbenos por WhatsApp al {whatsapp} o llama "
+            "Si la nueva fecha no le conviene, escríbanos por WhatsApp al {whatsapp} o llame "
             "al {operator_phone}.\n\n"
-            "La página de tu reserva: {booking_link}",
+            "La página de su reserva: {booking_link}",
         ),
     },
 }
