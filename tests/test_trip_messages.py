@@ -249,6 +249,19 @@ def test_a_review_request_goes_once_per_traveller_whoever_asked(departure):
     assert (row.status, row.reason) == (TripMessage.Status.SKIPPED, "already asked for a review")
 
 
+def test_staff_review_request_after_the_bookings_own_is_withheld(departure):
+    booking = book(departure, days_before=10, language="en")
+    after = START + datetime.timedelta(days=TREK_DAYS)
+    run_every_morning(after, after)
+    assert Message.objects.filter(booking=booking, kind="review_request", status="sent").exists()
+    with time_machine.travel(cusco(after, hour=12), tick=False):
+        staff_request = review_requests.schedule(
+            ReviewRequest(inquiry=booking.inquiry, trip_ended_on=after - datetime.timedelta(days=1))
+        )
+    assert staff_request.message is None
+    assert staff_request.withheld == "already asked after another trip"
+
+
 def _departure_form(departure, **changes):
     data = {
         "trek": departure.trek_id,
