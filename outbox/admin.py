@@ -23,7 +23,7 @@ class MessageAdmin(admin.ModelAdmin):
         "subject",
         "body",
         "attachment_names",
-        ("created_at", "not_before", "sent_at"),
+        ("created_at", "not_before", "send_by", "sent_at"),
         ("attempts", "last_error"),
     ]
     readonly_fields = [name for row in fields for name in ([row] if isinstance(row, str) else row)]

@@ -39,6 +39,7 @@ def queue(
     inquiry=None,
     booking=None,
     not_before=None,
+    send_by=None,
     attachments=(),
 ):
     """Store one e-mail for sending; returns the row. Nothing is sent here.
@@ -57,6 +58,7 @@ def queue(
         inquiry=inquiry,
         booking=booking,
         not_before=not_before or timezone.now(),
+        send_by=send_by,
         attachments=[
             {"filename": name, "content": content, "mimetype": mimetype}
             for name, content, mimetype in attachments
@@ -64,7 +66,9 @@ def queue(
     )
 
 
-def queue_email(email, *, kind, language="", inquiry=None, booking=None, not_before=None):
+def queue_email(
+    email, *, kind, language="", inquiry=None, booking=None, not_before=None, send_by=None
+):
     """Store a built EmailMessage (its text, HTML part, addresses, text attachments) for
     sending."""
     html = next(
@@ -82,6 +86,7 @@ def queue_email(email, *, kind, language="", inquiry=None, booking=None, not_bef
         inquiry=inquiry,
         booking=booking,
         not_before=not_before,
+        send_by=send_by,
         # Django keeps (filename, content, mimetype) for what was attached by name.
         attachments=[tuple(a) for a in email.attachments],
     )
@@ -126,15 +131,25 @@ def email_of(message, *, connection=None):
     return email
 
 
-SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
+SENT, FAILED, SKIPPED, EXPIRED = "sent", "failed", "skipped", "expired"
 
 
 def send_one(pk, *, connection):
-    """Claim, send and record one message: SENT, FAILED, or SKIPPED (held by another)."""
+    """Claim, send and record one message: SENT, FAILED, EXPIRED (its moment passed), or
+    SKIPPED (held by another)."""
     token = claim(pk)
     if token is None:
         return SKIPPED
     message = Message.objects.get(pk=pk)
+    if message.send_by is not None and timezone.now() > message.send_by:
+        with transaction.atomic():
+            if Message.objects.filter(pk=pk, claim=token).update(
+                status=Message.Status.EXPIRED, claim=None, claimed_until=None
+            ):
+                message.refresh_from_db()
+                signals.expired.send(sender=Message, message=message)
+        logger.info("e-mail %s (%s) not sent: too late", pk, _about(message))
+        return EXPIRED
     try:
         if not message.to:
             raise ValueError("no recipient")
@@ -193,7 +208,7 @@ def send_due(*, limit=200):
     pks = list(
         Message.objects.due().order_by("not_before", "id").values_list("pk", flat=True)[:limit]
     )
-    outcomes = {SENT: 0, FAILED: 0, SKIPPED: 0}
+    outcomes = {SENT: 0, FAILED: 0, SKIPPED: 0, EXPIRED: 0}
     connection = None
     for pk in pks:
         if connection is None:

@@ -30,6 +30,7 @@ class Status(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Gave up (retry in admin)")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Too late: not sent")
 
 
 class MessageQuerySet(models.QuerySet):
@@ -91,6 +92,9 @@ class Message(models.Model):
         default=timezone.now,
         help_text=_("The message is sent at this time or soon after; a failure moves it on."),
     )
+    # A message that is pointless after a moment (the pre-trip information after the start):
+    # not sent, but marked expired, when its sender only gets to it later (mail server down).
+    send_by = models.DateTimeField(_("send by"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("queued"), default=timezone.now)

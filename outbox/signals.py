@@ -10,3 +10,5 @@ sending = Signal()
 delivered = Signal()
 # message=<Message>, error=<str>, final=<bool> (True: no more automatic tries)
 failed = Signal()
+# message=<Message>: not sent because its `send_by` had passed when a sender got to it.
+expired = Signal()

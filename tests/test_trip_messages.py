@@ -186,6 +186,23 @@ def test_a_message_whose_moment_passed_is_skipped_and_recorded_in_the_history(de
     assert len(skipped) == 3
 
 
+def test_a_written_message_its_sender_reaches_too_late_is_not_sent(departure):
+    booking = book(departure, days_before=10, language="en")
+    # Written and queued on its morning; then the mail server is down until after the start.
+    with time_machine.travel(cusco(START - datetime.timedelta(days=7)), tick=False):
+        assert schedule.queue_due()["taken"] == 1
+    with time_machine.travel(cusco(START, hour=10), tick=False):
+        assert "too late 1" in send_outbox()
+    message = Message.objects.get(booking=booking, kind="pre_trip")
+    assert message.status == Message.Status.EXPIRED and message.sent_at is None
+    assert not [m for m in mail.outbox if "what to know" in m.subject]
+    assert InquiryEvent.objects.filter(
+        inquiry=booking.inquiry,
+        kind=EventKind.MESSAGE_SKIPPED,
+        text__startswith="Pre-trip information: too late, not sent",
+    ).exists()
+
+
 def test_the_confirmation_carries_a_calendar_file_in_cusco_time(departure, trek):
     booking = book(departure, days_before=10, language="en")
     with time_machine.travel(booking.created_at + datetime.timedelta(minutes=1), tick=False):

@@ -192,6 +192,8 @@ def decide(pk, *, now):
             language=language,
             inquiry=row.booking.inquiry,
             booking=row.booking,
+            # The same limit once queued: a mail server down until after it sends nothing late.
+            send_by=row.stale_at,
         )
         row.save(update_fields=["message"])
     return TAKEN

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('bookings', '0001_bookings_travellers_payments'),
-        ('outbox', '0002_attachments_and_traveller_kinds'),
+        ('outbox', '0002_attachments_send_by_and_traveller_kinds'),
         ('treks', '0008_meeting_place_packing_list_and_guide'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
