@@ -19,6 +19,8 @@ from desk import replies
 from desk.models import PLACEHOLDERS as DESK_PLACEHOLDERS
 from operator_site import details
 from reviews.requests import review_links
+from treks.templatetags.trek_tags import altitude
+from treks.views import HIGH_ALTITUDE_M  # where the trek page's altitude box shows too
 
 from . import calendar
 from .models import Kind, MessageTemplate
@@ -43,9 +45,6 @@ TRIP_PLACEHOLDERS = (
     "review_links",
 )
 PLACEHOLDERS = DESK_PLACEHOLDERS + TRIP_PLACEHOLDERS
-
-# Where altitude sickness becomes common: the trek page's altitude box shows from here too.
-HIGH_ALTITUDE_M = 3500
 
 
 class NoText(Exception):
@@ -75,7 +74,7 @@ def altitude_advice(trek):
     facts = trek.facts
     if not facts.max_altitude_m or facts.max_altitude_m < HIGH_ALTITUDE_M:
         return ""
-    top = _("Highest point: %(metres)s m") % {"metres": f"{facts.max_altitude_m:,}"}
+    top = _("Highest point: %(altitude)s") % {"altitude": altitude(facts.max_altitude_m)}
     if facts.highest_place:
         top += f" ({facts.highest_place.name})"
     return (
