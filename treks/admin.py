@@ -423,13 +423,7 @@ class DepartureAdmin(BumpOnActionsAdmin, PlainTextAdmin, admin.ModelAdmin):
                 ):
                     updated += 1
                     departure.is_cancelled = True
-                    signals.departure_changed.send(
-                        sender=Departure,
-                        departure=departure,
-                        cancelled=True,
-                        old_start_date=departure.start_date,
-                        actor=request.user,
-                    )
+                    self._tell_changed(request, departure, departure.start_date, cancelled=True)
         self.message_user(request, _("%(count)d departures cancelled.") % {"count": updated})
 
     def save_model(self, request, obj, form, change):
@@ -442,13 +436,17 @@ class DepartureAdmin(BumpOnActionsAdmin, PlainTextAdmin, admin.ModelAdmin):
         cancelled = obj.is_cancelled and not before.is_cancelled
         moved = obj.start_date != before.start_date and not obj.is_cancelled
         if cancelled or moved:
-            signals.departure_changed.send(
-                sender=Departure,
-                departure=obj,
-                cancelled=cancelled,
-                old_start_date=before.start_date,
-                actor=request.user,
-            )
+            self._tell_changed(request, obj, before.start_date, cancelled=cancelled)
+
+    def _tell_changed(self, request, departure, old_start_date, *, cancelled):
+        # Its travellers are told by the apps that listen (trip_messages), once per change.
+        signals.departure_changed.send(
+            sender=Departure,
+            departure=departure,
+            cancelled=cancelled,
+            old_start_date=old_start_date,
+            actor=request.user,
+        )
 
     def get_urls(self):
         recurring = self.admin_site.admin_view(self.recurring_view)
