@@ -209,7 +209,12 @@ def queue_due(*, now=None, limit=200):
     )
     outcomes = {TAKEN: 0, SKIPPED: 0, HELD: 0}
     for pk in pks:
-        outcomes[decide(pk, now=now)] += 1
+        try:
+            outcomes[decide(pk, now=now)] += 1
+        except Exception:
+            # Its transaction is rolled back: the row stays planned and is tried next run;
+            # one broken message must not hold back the others.
+            logger.exception("traveller message %s could not be written", pk)
     if pks:
         logger.info("traveller messages: %s", outcomes)
     return outcomes
