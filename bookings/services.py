@@ -60,7 +60,6 @@ def book(
 ):
     """Turn a request into a booking; hold its seats on the departure. Raises NotEnoughSeats."""
     trek = inquiry.trek
-    days = max(trek.facts.days, 1)
     with transaction.atomic():
         if departure is not None:
             held = Departure.objects.filter(
@@ -80,7 +79,7 @@ def book(
             departure=departure,
             private_date=None if departure else private_date,
             start_date=start,
-            end_date=start + datetime.timedelta(days=days - 1),
+            end_date=end_date(trek, start),
             travellers=travellers,
             total_price=total_price,
             currency=trek.currency,
@@ -103,6 +102,21 @@ def book(
             pagecache.bump()  # the seats left on the trek page
     logger.info("booking %s made (%d travellers)", booking.pk, travellers)
     return booking
+
+
+def end_date(trek, start):
+    """The last day of a trip of `trek` that starts on `start`: from the itinerary."""
+    return start + datetime.timedelta(days=max(trek.facts.days, 1) - 1)
+
+
+def follow_departure(*, departure):
+    """A departure moved by staff: its bookings start (and end) on its new date. Returns the
+    confirmed bookings, with their new dates."""
+    bookings = Booking.objects.filter(departure=departure)
+    bookings.update(
+        start_date=departure.start_date, end_date=end_date(departure.trek, departure.start_date)
+    )
+    return list(bookings.filter(status=Booking.Status.CONFIRMED).select_related("trek"))
 
 
 def cancel(*, booking):

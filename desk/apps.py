@@ -17,3 +17,4 @@ class DeskConfig(AppConfig):
         # Every e-mail's delivery or failure is written into its request's history, once.
         signals.delivered.connect(history.on_delivered, dispatch_uid="desk.history.delivered")
         signals.failed.connect(history.on_failed, dispatch_uid="desk.history.failed")
+        signals.expired.connect(history.on_expired, dispatch_uid="desk.history.expired")

@@ -25,7 +25,7 @@ def events_of(inquiry_pk):
     return InquiryEvent.objects.filter(inquiry_id=inquiry_pk).select_related("actor")
 
 
-def record_outcome(*, message, error="", final=False, delivered=False):
+def record_outcome(*, message, error="", final=False, delivered=False, expired=False):
     """The one hook the outbox calls (outbox.signals, connected in DeskConfig.ready): an
     e-mail about a request (or its booking) was delivered, failed for the first time, or was
     given up. The outbox sends each outcome once, in the transaction that records it."""
@@ -33,6 +33,13 @@ def record_outcome(*, message, error="", final=False, delivered=False):
         return None
     with translation.override(settings.LANGUAGE_CODE):  # whatever the sender had active
         what = str(message.get_kind_display())
+    if expired:
+        # A traveller message that only mattered until a moment (the pre-trip information).
+        return record(
+            inquiry=message.inquiry_id,
+            kind=EventKind.MESSAGE_SKIPPED,
+            text=f"{what}: too late, not sent (the mail server was unreachable until then)",
+        )
     if delivered:
         kind = EventKind.REPLY_SENT if message.kind == Kind.REPLY else EventKind.EMAIL_SENT
         text = message.subject if message.kind == Kind.REPLY else str(what)
@@ -50,3 +57,7 @@ def on_delivered(sender, *, message, **kwargs):
 
 def on_failed(sender, *, message, error, final, **kwargs):
     record_outcome(message=message, error=error, final=final)
+
+
+def on_expired(sender, *, message, **kwargs):
+    record_outcome(message=message, expired=True)

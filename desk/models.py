@@ -20,6 +20,7 @@ class EventKind(models.TextChoices):
     EMAIL_SENT = "email_sent", _("E-mail delivered")
     EMAIL_FAILED = "email_failed", _("E-mail failed (retried)")
     EMAIL_GAVE_UP = "email_gave_up", _("E-mail not sent: gave up (retry in the outbox)")
+    MESSAGE_SKIPPED = "message_skipped", _("Message to the traveller skipped")
 
 
 class InquiryEvent(models.Model):

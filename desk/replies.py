@@ -24,13 +24,21 @@ logger = logging.getLogger(__name__)
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
-def unknown_placeholders(text):
-    return sorted({name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+def unknown_placeholders(text, known=PLACEHOLDERS):
+    """The {names} in `text` that are not in `known` (the desk's, or a wider set such as the
+    traveller messages' in trip_messages)."""
+    return sorted({name for name in _PLACEHOLDER.findall(text) if name not in known})
 
 
-def placeholder_error(unknown):
-    return _("Unknown placeholder: %(names)s. Use {name}, {trek}, {date}, {people} or {staff}.") % {
-        "names": ", ".join("{" + name + "}" for name in unknown)
+def placeholder_error(unknown, known=PLACEHOLDERS):
+    names = ", ".join("{" + name + "}" for name in unknown)
+    if tuple(known) == PLACEHOLDERS:
+        return _(
+            "Unknown placeholder: %(names)s. Use {name}, {trek}, {date}, {people} or {staff}."
+        ) % {"names": names}
+    return _("Unknown placeholder: %(names)s. The placeholders are: %(known)s.") % {
+        "names": names,
+        "known": ", ".join("{" + name + "}" for name in known),
     }
 
 
@@ -45,7 +53,8 @@ def values_for(inquiry, *, staff, language):
             "trek": inquiry.trek.name if inquiry.trek_id else _("your trip"),
             "date": date_format(inquiry.travel_date, _("l j F Y")),
             "people": str(inquiry.group_size),
-            "staff": staff_name(staff),
+            # No one when the site writes by itself (trip_messages puts the operator's name).
+            "staff": staff_name(staff) if staff is not None else "",
         }
 
 

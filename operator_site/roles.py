@@ -1,7 +1,7 @@
 """The staff roles, as groups: what each may do in admin, across every app. One definition
 (site-wide machinery, so here and not in one app: a reviewer reads every grant in one table),
-applied by the migrations desk/0003, desk/0005, operator_site/0007 and operator_site/0010 and by
-`manage.py staff_roles` after a new model arrives.
+applied by the migrations desk/0003, desk/0005, operator_site/0007, operator_site/0010 and
+trip_messages/0002 and by `manage.py staff_roles` after a new model arrives.
 
 - Sales answer requests: see and work every request (never delete one: only superusers may),
   manage the reply templates, the departures, the bookings made from requests with their
@@ -43,6 +43,12 @@ ROLES = {
         "reviews.reviewrequest": ["view", "add", "change", "delete"],
         # The site's e-mails: see why one is late, retry what gave up (never add or delete).
         "outbox.message": ["view", "change"],
+        # The messages that keep travellers informed: their texts and timing, each booking's
+        # messages switched on or off (never added or deleted: the site plans them).
+        "trip_messages.messagetemplate": ["view", "add", "change"],
+        "trip_messages.timing": ["view", "change"],
+        "trip_messages.tripmessage": ["view", "change"],
+        "trip_messages.departurechange": ["view"],
         **{label: ["view"] for label in CATALOGUE},
     },
     CONTENT: {

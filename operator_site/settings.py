@@ -143,6 +143,8 @@ INSTALLED_APPS = [
     "desk",
     "bookings",
     "outbox",
+    # After bookings: its admin adds the booking's messages to the booking's page.
+    "trip_messages",
     "pages",
 ]
 

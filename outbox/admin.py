@@ -22,10 +22,15 @@ class MessageAdmin(admin.ModelAdmin):
         ("from_email", "to", "reply_to"),
         "subject",
         "body",
-        ("created_at", "not_before", "sent_at"),
+        "attachment_names",
+        ("created_at", "not_before", "send_by", "sent_at"),
         ("attempts", "last_error"),
     ]
     readonly_fields = [name for row in fields for name in ([row] if isinstance(row, str) else row)]
+
+    @admin.display(description=_("attachments"))
+    def attachment_names(self, message):
+        return ", ".join(a["filename"] for a in message.attachments) or "–"
 
     def has_add_permission(self, request):
         return False  # the site queues its own e-mails

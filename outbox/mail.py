@@ -39,8 +39,12 @@ def queue(
     inquiry=None,
     booking=None,
     not_before=None,
+    send_by=None,
+    attachments=(),
 ):
-    """Store one e-mail for sending; returns the row. Nothing is sent here."""
+    """Store one e-mail for sending; returns the row. Nothing is sent here.
+
+    `attachments`: (filename, text content, mimetype) triples, such as a calendar file."""
     return Message.objects.create(
         kind=kind,
         to=list(to),
@@ -54,11 +58,19 @@ def queue(
         inquiry=inquiry,
         booking=booking,
         not_before=not_before or timezone.now(),
+        send_by=send_by,
+        attachments=[
+            {"filename": name, "content": content, "mimetype": mimetype}
+            for name, content, mimetype in attachments
+        ],
     )
 
 
-def queue_email(email, *, kind, language="", inquiry=None, booking=None, not_before=None):
-    """Store a built EmailMessage (its text, HTML part, addresses) for sending."""
+def queue_email(
+    email, *, kind, language="", inquiry=None, booking=None, not_before=None, send_by=None
+):
+    """Store a built EmailMessage (its text, HTML part, addresses, text attachments) for
+    sending."""
     html = next(
         (content for content, mime in getattr(email, "alternatives", []) if mime == "text/html"), ""
     )
@@ -74,6 +86,9 @@ def queue_email(email, *, kind, language="", inquiry=None, booking=None, not_bef
         inquiry=inquiry,
         booking=booking,
         not_before=not_before,
+        send_by=send_by,
+        # Django keeps (filename, content, mimetype) for what was attached by name.
+        attachments=[tuple(a) for a in email.attachments],
     )
 
 
@@ -111,18 +126,30 @@ def email_of(message, *, connection=None):
     )
     if message.html:
         email.attach_alternative(message.html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return email
 
 
-SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
+SENT, FAILED, SKIPPED, EXPIRED = "sent", "failed", "skipped", "expired"
 
 
 def send_one(pk, *, connection):
-    """Claim, send and record one message: SENT, FAILED, or SKIPPED (held by another)."""
+    """Claim, send and record one message: SENT, FAILED, EXPIRED (its moment passed), or
+    SKIPPED (held by another)."""
     token = claim(pk)
     if token is None:
         return SKIPPED
     message = Message.objects.get(pk=pk)
+    if message.send_by is not None and timezone.now() > message.send_by:
+        with transaction.atomic():
+            if Message.objects.filter(pk=pk, claim=token).update(
+                status=Message.Status.EXPIRED, claim=None, claimed_until=None
+            ):
+                message.refresh_from_db()
+                signals.expired.send(sender=Message, message=message)
+        logger.info("e-mail %s (%s) not sent: too late", pk, _about(message))
+        return EXPIRED
     try:
         if not message.to:
             raise ValueError("no recipient")
@@ -169,11 +196,19 @@ def _record_failure(message, token, error):
 
 
 def send_due(*, limit=200):
-    """Send every due message (oldest first, at most `limit`); returns the outcomes."""
+    """Send every due message (oldest first, at most `limit`); returns the outcomes.
+
+    First the apps that schedule messages (trip_messages) queue what has come due, through
+    the `sending` signal: so this command stays the only scheduler, and a message written
+    now carries today's facts (the guide named last week, the text staff edited)."""
+    for receiver, error in signals.sending.send_robust(sender=Message):
+        if isinstance(error, Exception):
+            # One app's failure must not stop the mail of all the others; it retries next run.
+            logger.error("queueing scheduled messages failed (%s)", receiver, exc_info=error)
     pks = list(
         Message.objects.due().order_by("not_before", "id").values_list("pk", flat=True)[:limit]
     )
-    outcomes = {SENT: 0, FAILED: 0, SKIPPED: 0}
+    outcomes = {SENT: 0, FAILED: 0, SKIPPED: 0, EXPIRED: 0}
     connection = None
     for pk in pks:
         if connection is None:

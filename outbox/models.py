@@ -18,6 +18,11 @@ class Kind(models.TextChoices):
     REPLY = "reply", _("Reply to the traveller")
     BOOKING_LINK = "booking_link", _("Link to the booking")
     REVIEW_REQUEST = "review_request", _("Request for a review")
+    BOOKING_CONFIRMATION = "booking_confirmation", _("Booking confirmation")
+    BALANCE_REMINDER = "balance_reminder", _("Balance reminder")
+    PRE_TRIP = "pre_trip", _("Pre-trip information")
+    DEPARTURE_CANCELLED = "departure_cancelled", _("Departure cancelled")
+    DEPARTURE_MOVED = "departure_moved", _("Departure moved")
 
 
 class Status(models.TextChoices):
@@ -25,6 +30,7 @@ class Status(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Gave up (retry in admin)")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Too late: not sent")
 
 
 class MessageQuerySet(models.QuerySet):
@@ -39,6 +45,9 @@ class MessageQuerySet(models.QuerySet):
 
     def unsent(self):
         return self.filter(status__in=[Status.QUEUED, Status.FAILED])
+
+    def sent_or_waiting(self):
+        return self.filter(status__in=[Status.QUEUED, Status.SENT])
 
 
 class Message(models.Model):
@@ -71,6 +80,9 @@ class Message(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
+    # Small text files sent with it (a calendar file): [{"filename", "mimetype", "content"}].
+    # Text, not bytes, so that the row stays readable JSON in admin and in a backup.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
 
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
@@ -80,6 +92,9 @@ class Message(models.Model):
         default=timezone.now,
         help_text=_("The message is sent at this time or soon after; a failure moves it on."),
     )
+    # A message that is pointless after a moment (the pre-trip information after the start):
+    # not sent, but marked expired, when its sender only gets to it later (mail server down).
+    send_by = models.DateTimeField(_("send by"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("queued"), default=timezone.now)

@@ -48,12 +48,13 @@ def withheld_reason(request, inquiry):
     links = review_links()
     if not (links["tripadvisor"] or links["google"]):
         return "no review link set (Tripadvisor or Google, in the operator's details)"
-    # Once per traveller: one who travelled twice (two won requests) is asked once.
+    # Once per traveller: one who travelled twice (two won requests) is asked once, and one
+    # whose booking's own review request (trip_messages) went already is not asked again.
     other = Message.objects.filter(
         kind=Kind.REVIEW_REQUEST,
         inquiry__email__iexact=inquiry.email,
         status__in=[Message.Status.QUEUED, Message.Status.SENT],
-    ).exclude(inquiry=inquiry)
+    ).exclude(pk=request.message_id)
     if other.exists():
         return "already asked after another trip"
     return None

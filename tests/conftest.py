@@ -36,6 +36,12 @@ def _restore_staff_roles(sender, apps=None, **kwargs):
         from operator_site import roles
 
         roles.apply(apps or installed)  # flush sends no `apps`: the installed ones
+    if sender.label == "trip_messages":
+        from django.apps import apps as installed
+
+        from trip_messages import defaults
+
+        defaults.install(apps or installed)  # the default texts, a data migration's too
 
 
 @pytest.fixture(scope="session", autouse=True)

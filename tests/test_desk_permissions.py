@@ -51,6 +51,11 @@ EXPECTED = {
         "bookings.travellerdataaccess": "",  # who saw travellers' details: superusers only
         "reviews.reviewrequest": EVERYTHING,
         "outbox.message": "vc",  # see the site's e-mails and retry them
+        # The traveller messages: texts written, timing set, one booking's switched off.
+        "trip_messages.messagetemplate": "vac",
+        "trip_messages.timing": "vc",
+        "trip_messages.tripmessage": "vc",
+        "trip_messages.departurechange": "v",
         **dict.fromkeys(CATALOGUE, "v"),  # reads the catalogue, cannot edit it
     },
     "Content": {
@@ -83,6 +88,10 @@ NOBODY = {
     # One record, made by the first migrate: a second one cannot be added, nor it deleted.
     "operator_site.operatordetails": "ad",
     "operator_site.notfoundpath": "a",
+    # Planned by the site and kept as the record of what was sent: never added or deleted.
+    "trip_messages.timing": "ad",
+    "trip_messages.tripmessage": "ad",
+    "trip_messages.departurechange": "acd",
 }
 # What each URL of a model's admin needs (by the end of its name).
 NEEDS = {
@@ -116,6 +125,7 @@ def objects(django_user_model):
     from operator_site.models import NotFoundPath, ToConfirm
     from reviews.models import ReviewRequest
     from treks.models import TrekFAQ
+    from trip_messages.models import DepartureChange
 
     trek = make_trek()
     trek.styles.add(make_style())
@@ -142,6 +152,12 @@ def objects(django_user_model):
         action=TravellerDataAccess.Action.choices[0][0],
     )
     ReviewRequest.objects.create(inquiry=booking.inquiry, trip_ended_on=datetime.date(2026, 6, 1))
+    DepartureChange.objects.create(
+        departure=booking.departure,
+        cancelled=True,
+        old_start_date=booking.start_date,
+        new_start_date=booking.start_date,
+    )
     Redirect.objects.create(site_id=1, old_path="/old.html", new_path="/treks/")
     NotFoundPath.objects.create(path="/gone.html")
     AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)

@@ -77,6 +77,7 @@ def test_the_catalogue_covers_every_marked_string(tmp_path):
         "desk",
         "bookings",
         "outbox",
+        "trip_messages",
         "pages",
         "templates",
         "locale",

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from operator_site.launch import FIRST_ADMIN_FILE, password_digest
 from operator_site.models import ToConfirm
@@ -48,6 +49,8 @@ def ready(settings, tmp_path, django_user_model):
     make_image(trek)
     make_departure(trek)
     make_page(title="Booking terms", slug="terms")
+    # The traveller messages' default texts, approved by staff (trip_messages/0002 lists them).
+    ToConfirm.objects.update(confirmed_at=timezone.now())
     return trek
 
 

@@ -192,6 +192,7 @@ def test_no_code_reads_the_operator_from_settings_but_the_seed():
             "desk",
             "bookings",
             "outbox",
+            "trip_messages",
             "pages",
             "templates",
         )

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,7 +18,7 @@ from operator_site.pagecache import BumpOnActionsAdmin
 from operator_site.text import PlainTextAdmin
 from operator_site.translation_admin import TranslatedContentAdmin, TranslationStatusFilter
 
-from . import images
+from . import images, signals
 from .forms import RecurringDeparturesForm
 from .models import (
     Departure,
@@ -207,6 +208,10 @@ class TrekAdmin(BumpOnActionsAdmin, TranslatedContentAdmin):
             _("Responsible travel"),
             {"fields": [("porter_load_kg", "horse_load_kg"), "community_visits", "waste"]},
         ),
+        (
+            _("For travellers who booked"),
+            {"fields": ["meeting_place", "pickup_time", "packing_list"]},
+        ),
         (_("Alternatives"), {"fields": ["alternatives"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -379,6 +384,7 @@ class DepartureAdmin(BumpOnActionsAdmin, PlainTextAdmin, admin.ModelAdmin):
         ("start_date", "kind"),
         ("seats", "guarantee_min", "seats_held"),
         "price_per_person",
+        ("guide_name", "guide_phone"),
         "is_cancelled",
         "status_label",
         "sheet",
@@ -407,8 +413,40 @@ class DepartureAdmin(BumpOnActionsAdmin, PlainTextAdmin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected departures"))
     def cancel(self, request, queryset):
-        updated = queryset.update(is_cancelled=True)
+        updated = 0
+        with transaction.atomic():
+            for departure in queryset.filter(is_cancelled=False):
+                # Conditional: of two staff cancelling at once, one changes the row and only
+                # that one tells the travellers.
+                if Departure.objects.filter(pk=departure.pk, is_cancelled=False).update(
+                    is_cancelled=True
+                ):
+                    updated += 1
+                    departure.is_cancelled = True
+                    self._tell_changed(request, departure, departure.start_date, cancelled=True)
         self.message_user(request, _("%(count)d departures cancelled.") % {"count": updated})
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # The row as it is now, locked until this save commits (admin saves in a transaction):
+        # a change told twice, or not at all, when two staff save at once is not possible.
+        before = Departure.objects.select_for_update().get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+        cancelled = obj.is_cancelled and not before.is_cancelled
+        moved = obj.start_date != before.start_date and not obj.is_cancelled
+        if cancelled or moved:
+            self._tell_changed(request, obj, before.start_date, cancelled=cancelled)
+
+    def _tell_changed(self, request, departure, old_start_date, *, cancelled):
+        # Its travellers are told by the apps that listen (trip_messages), once per change.
+        signals.departure_changed.send(
+            sender=Departure,
+            departure=departure,
+            cancelled=cancelled,
+            old_start_date=old_start_date,
+            actor=request.user,
+        )
 
     def get_urls(self):
         recurring = self.admin_site.admin_view(self.recurring_view)

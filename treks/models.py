@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from operator_site.languages import fill_missing_slugs
+from operator_site.validators import validate_phone
 
 from .images import Picture
 from .prices import lowest_price, parse_tiers, validate_tiers
@@ -302,6 +303,29 @@ class Trek(models.Model):
         blank=True,
         help_text=_("What happens to rubbish and toilets on the trail. Empty: not shown."),
     )
+    # For the travellers who booked (pre-trip message, calendar file, departure sheet), not
+    # for the public page: empty until the operator says, and then nothing is made up.
+    meeting_place = models.CharField(
+        _("meeting place"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where the trip starts, as travellers should read it: “the door of your hotel in "
+            "Cusco”. Sent in the pre-trip message and the calendar file."
+        ),
+    )
+    pickup_time = models.TimeField(
+        _("pick-up time"),
+        null=True,
+        blank=True,
+        help_text=_("Cusco time on the first day, such as 04:30. Empty: not told yet."),
+    )
+    packing_list = models.TextField(
+        _("what to bring"),
+        max_length=3000,
+        blank=True,
+        help_text=_("One item per line. Sent in the pre-trip message."),
+    )
     alternatives = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -402,6 +426,10 @@ class Trek(models.Model):
     @property
     def highlight_list(self):
         return self._lines(self.highlights)
+
+    @property
+    def packing_items(self):
+        return self._lines(self.packing_list)
 
     @property
     def include_list(self):
@@ -729,6 +757,21 @@ class Departure(models.Model):
         _("cancelled"),
         default=False,
         help_text=_("A cancelled departure leaves the public pages; its bookings stay."),
+    )
+    guide_name = models.CharField(
+        _("guide"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The guide's name, as travellers will meet them. Sent in the pre-trip message."
+        ),
+    )
+    guide_phone = models.CharField(
+        _("guide's phone"),
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("With the country code: +51 914 939913."),
     )
 
     objects = DepartureQuerySet.as_manager()

@@ -46,6 +46,8 @@ class TrekTranslation(TranslationOptions):
         "excludes",
         "community_visits",
         "waste",
+        "meeting_place",
+        "packing_list",
     )
     # Slugs are unique per language: an empty one is NULL until fill_missing_slugs() fills it.
     empty_values = {"slug": None}

@@ -24,6 +24,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"sent {outcomes[mail.SENT]}, failed {outcomes[mail.FAILED]}, "
                 f"held by another run {outcomes[mail.SKIPPED]}"
+                + (f", too late {outcomes[mail.EXPIRED]}" if outcomes[mail.EXPIRED] else "")
             )
         if outcomes[mail.FAILED]:
             self.stderr.write(
