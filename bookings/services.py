@@ -19,7 +19,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from desk import history
 from desk import services as desk_services
+from desk.models import EventKind
 from inquiries.models import Inquiry
 from operator_site import details, pagecache
 from outbox import mail as outbox
@@ -27,7 +29,7 @@ from outbox.models import Kind
 from treks.models import Departure
 
 from . import links
-from .models import Booking, BookingLink, Traveller, TravellerDataAccess
+from .models import LIVE_STATUSES, Booking, BookingLink, Traveller, TravellerDataAccess
 
 logger = logging.getLogger(__name__)
 
@@ -95,20 +97,52 @@ def book(
         Traveller.objects.bulk_create(
             Traveller(booking=booking, position=n) for n in range(1, travellers + 1)
         )
-        # Through the desk, like every status change: the request's history says who won it.
-        desk_services.set_status(
-            inquiries=Inquiry.objects.filter(pk=inquiry.pk), status=Inquiry.Status.WON, actor=user
-        )
+        # Awaiting its deposit; one of 0 confirms it (and wins the request) at once.
+        follow_the_money(booking=booking, actor=user)
         if departure is not None:
             pagecache.bump()  # the seats left on the trek page
     logger.info("booking %s made (%d travellers)", booking.pk, travellers)
     return booking
 
 
+def follow_the_money(*, booking, actor=None):
+    """Move a live booking's status with what is paid (net of refunds): awaiting deposit,
+    confirmed once the deposit is paid, paid once the whole price is, and back again when a
+    refund takes it under. The request is won when the deposit is paid, through the desk.
+    Each change goes into the request's history. Call it in the transaction that changed the
+    payments; returns the status."""
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        old = locked.status
+        if old not in LIVE_STATUSES:
+            return old
+        new = locked.status_for(locked.paid)
+        if new != old:
+            Booking.objects.filter(pk=locked.pk).update(status=new)
+            with translation.override(settings.LANGUAGE_CODE):  # the history's language
+                history.record(
+                    inquiry=locked.inquiry_id,
+                    kind=EventKind.BOOKING,
+                    actor=actor,
+                    old=Booking.Status(old).label,
+                    new=Booking.Status(new).label,
+                    text=f"Booking #{locked.pk}",
+                )
+        if new != Booking.Status.AWAITING_DEPOSIT:
+            # Through the desk, like every status change: the request's history says so.
+            desk_services.set_status(
+                inquiries=Inquiry.objects.filter(pk=locked.inquiry_id),
+                status=Inquiry.Status.WON,
+                actor=actor,
+            )
+    booking.status = new
+    return new
+
+
 def cancel(*, booking):
     """Cancel a booking and release its seats; False when it was already cancelled."""
     with transaction.atomic():
-        changed = Booking.objects.filter(pk=booking.pk, status=Booking.Status.CONFIRMED).update(
+        changed = Booking.objects.filter(pk=booking.pk, status__in=LIVE_STATUSES).update(
             status=Booking.Status.CANCELLED, cancelled_at=timezone.now()
         )
         if not changed:

@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "bookings",
     "outbox",
     "pages",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -441,6 +442,36 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=(), browsing-topics=()"
 )
 
+# Online payments (payments app, docs/payments.md): a provider is offered when its settings are
+# set. PayPal charges dollars through its Orders v2 API; Mercado Pago charges soles (Checkout
+# Pro) at the exchange rate staff set for the day. The API and checkout addresses are fixed per
+# environment; tests point them at a local stand-in server.
+PAYPAL_CLIENT_ID = env_str("PAYPAL_CLIENT_ID")
+PAYPAL_CLIENT_SECRET = env_str("PAYPAL_CLIENT_SECRET")
+PAYPAL_WEBHOOK_ID = env_str("PAYPAL_WEBHOOK_ID")
+PAYPAL_ENV = env_str("PAYPAL_ENV") or "sandbox"
+if PAYPAL_ENV not in ("sandbox", "live"):
+    raise ImproperlyConfigured(f"PAYPAL_ENV must be sandbox or live; got {PAYPAL_ENV!r}")
+PAYPAL_API_URL = {"sandbox": "https://api-m.sandbox.paypal.com", "live": "https://api-m.paypal.com"}[
+    PAYPAL_ENV
+]
+PAYPAL_CHECKOUT_ORIGINS = [
+    {"sandbox": "https://www.sandbox.paypal.com/", "live": "https://www.paypal.com/"}[PAYPAL_ENV]
+]
+MERCADOPAGO_ACCESS_TOKEN = env_str("MERCADOPAGO_ACCESS_TOKEN")
+MERCADOPAGO_WEBHOOK_SECRET = env_str("MERCADOPAGO_WEBHOOK_SECRET")
+MERCADOPAGO_API_URL = "https://api.mercadopago.com"
+MERCADOPAGO_CHECKOUT_ORIGINS = [
+    "https://www.mercadopago.com.pe/",
+    "https://sandbox.mercadopago.com.pe/",
+]
+# Seconds one call to a provider may take before the traveller is told to try again.
+PAYMENTS_TIMEOUT = env_int("PAYMENTS_TIMEOUT", 10, minimum=1, maximum=20)
+PAYMENT_CHECKOUT_ORIGINS = [
+    *(PAYPAL_CHECKOUT_ORIGINS if PAYPAL_CLIENT_ID else []),
+    *(MERCADOPAGO_CHECKOUT_ORIGINS if MERCADOPAGO_ACCESS_TOKEN else []),
+]
+
 # Content-Security-Policy: only the site's own files. No inline script or style anywhere (the
 # JSON-LD data blocks are data, which CSP does not govern); a template that really needs an
 # inline script writes nonce="{{ request.csp_nonce }}", and only then does the header carry a
@@ -455,7 +486,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # The booking page's pay buttons post here and are redirected to the provider's hosted
+        # checkout: a form's redirect is held to form-action too (payments settings below).
+        "form-action": [SELF, *PAYMENT_CHECKOUT_ORIGINS],
         "frame-ancestors": [NONE],
         **({"upgrade-insecure-requests": True} if HTTPS else {}),
     },

@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     REPLY = "reply", _("Reply to the traveller")
     BOOKING_LINK = "booking_link", _("Link to the booking")
     REVIEW_REQUEST = "review_request", _("Request for a review")
+    PAYMENT_RECEIPT = "payment_receipt", _("Payment receipt")
 
 
 class Status(models.TextChoices):
