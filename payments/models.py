@@ -20,6 +20,12 @@ def to_cents(value):
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def shown_money(currency, amount):
+    """"PEN 1000.00" for what a provider reported; more decimals than cents are kept."""
+    amount = Decimal(amount)
+    return f"{currency} {amount:.2f}" if amount == to_cents(amount) else f"{currency} {amount}"
+
+
 class Provider(models.TextChoices):
     # The same codes as bookings.Payment.Method's online methods.
     PAYPAL = "paypal", "PayPal"
@@ -79,6 +85,12 @@ class ExchangeRate(models.Model):
 
     def __str__(self):
         return f"{self.source} 1 = {self.target} {self.rate} ({self.valid_on:%Y-%m-%d})"
+
+    @property
+    def shown(self):
+        """The rate as staff typed it: 3.75, not 3.7500."""
+        text = f"{self.rate:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
 
     def convert(self, amount):
         return to_cents(amount * self.rate)

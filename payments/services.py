@@ -23,7 +23,7 @@ from desk.models import EventKind
 from outbox import mail as outbox
 from outbox.models import Kind
 
-from .models import Checkout, ExchangeRate, to_cents
+from .models import Checkout, ExchangeRate, shown_money, to_cents
 from .providers.base import ProviderError, RemotePayment
 
 logger = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ def _record(checkout, provider, remote):
                 method=provider.identifier,
                 reference=remote.payment_id[:100],
                 provider_reference=remote.payment_id[:100],
-                charged=f"{remote.currency} {remote.amount}",
+                charged=shown_money(remote.currency, remote.amount),
             )
     except IntegrityError:
         logger.info("%s: payment recorded already", provider.identifier)
@@ -189,7 +189,7 @@ def _refund(checkout, provider, remote):
         inquiry=booking.inquiry_id,
         kind=EventKind.PAYMENT,
         text=(
-            f"{provider.verbose_name}: refunded {remote.currency} {remote.refunded} of "
+            f"{provider.verbose_name}: refunded {shown_money(remote.currency, remote.refunded)} of "
             f"payment {remote.payment_id} ({checkout.currency} {refunded}), "
             f"booking #{booking.pk}"
         ),
@@ -199,7 +199,7 @@ def _refund(checkout, provider, remote):
 
 
 def _flag(checkout, provider, remote):
-    received = f"{remote.currency} {remote.amount}"
+    received = shown_money(remote.currency, remote.amount)
     Checkout.objects.filter(pk=checkout.pk).update(
         status=Checkout.Status.FLAGGED,
         received=received[:40],

@@ -15,6 +15,11 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
+# One client per process: it builds its TLS context (the CA bundle) once, not on every call,
+# and keeps connections to the provider open between calls. Thread-safe; nothing in it is
+# state another worker needs.
+_client = httpx.Client(follow_redirects=False)
+
 
 class ProviderError(Exception):
     """The provider did not answer, or answered with an error: nothing was recorded; the
@@ -87,7 +92,7 @@ class BasePaymentProvider:
         an answer (refused, timed out, 5xx) is a ProviderError naming the provider only."""
         url = self.api_url() + path
         try:
-            response = httpx.request(method, url, timeout=settings.PAYMENTS_TIMEOUT, **kwargs)
+            response = _client.request(method, url, timeout=settings.PAYMENTS_TIMEOUT, **kwargs)
         except httpx.HTTPError as error:
             logger.warning("%s: %s %s failed: %s", self.identifier, method, path, type(error))
             raise ProviderError(self.identifier) from error
