@@ -375,9 +375,7 @@ class BookingAdmin(admin.ModelAdmin):
             raise PermissionDenied
         departure = get_object_or_404(Departure.objects.select_related("trek"), pk=departure_id)
         bookings = list(
-            departure.bookings.filter(status__in=LIVE_STATUSES).prefetch_related(
-                "traveller_rows"
-            )
+            departure.bookings.filter(status__in=LIVE_STATUSES).prefetch_related("traveller_rows")
         )
         services.record_access(
             bookings=bookings, user=request.user, action=TravellerDataAccess.Action.SHEET

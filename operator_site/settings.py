@@ -452,9 +452,10 @@ PAYPAL_WEBHOOK_ID = env_str("PAYPAL_WEBHOOK_ID")
 PAYPAL_ENV = env_str("PAYPAL_ENV") or "sandbox"
 if PAYPAL_ENV not in ("sandbox", "live"):
     raise ImproperlyConfigured(f"PAYPAL_ENV must be sandbox or live; got {PAYPAL_ENV!r}")
-PAYPAL_API_URL = {"sandbox": "https://api-m.sandbox.paypal.com", "live": "https://api-m.paypal.com"}[
-    PAYPAL_ENV
-]
+PAYPAL_API_URL = {
+    "sandbox": "https://api-m.sandbox.paypal.com",
+    "live": "https://api-m.paypal.com",
+}[PAYPAL_ENV]
 PAYPAL_CHECKOUT_ORIGINS = [
     {"sandbox": "https://www.sandbox.paypal.com/", "live": "https://www.paypal.com/"}[PAYPAL_ENV]
 ]

@@ -38,7 +38,6 @@ class CheckoutAdmin(admin.ModelAdmin):
         "booking",
         "provider",
         "reference",
-        "purpose",
         "description",
         "provider_checkout_id",
         "checkout_url",

@@ -21,7 +21,7 @@ def to_cents(value):
 
 
 def shown_money(currency, amount):
-    """"PEN 1000.00" for what a provider reported; more decimals than cents are kept."""
+    """ "PEN 1000.00" for what a provider reported; more decimals than cents are kept."""
     amount = Decimal(amount)
     return f"{currency} {amount:.2f}" if amount == to_cents(amount) else f"{currency} {amount}"
 
@@ -107,10 +107,6 @@ class Checkout(models.Model):
         PAID = "paid", _("Paid")
         FLAGGED = "flagged", _("Paid, not what was asked: staff to check")
 
-    class Purpose(models.TextChoices):
-        DUE = "due", _("What was due (deposit or balance)")
-        LINK = "link", _("An amount staff asked for")
-
     booking = models.ForeignKey(
         "bookings.Booking",
         on_delete=models.PROTECT,
@@ -119,9 +115,6 @@ class Checkout(models.Model):
     )
     provider = models.CharField(_("provider"), max_length=20, choices=Provider.choices)
     reference = models.UUIDField(_("our reference"), default=uuid.uuid4, unique=True)
-    purpose = models.CharField(
-        _("for"), max_length=10, choices=Purpose.choices, default=Purpose.DUE
-    )
     description = models.CharField(
         _("what for"),
         max_length=120,

@@ -17,9 +17,12 @@ def pay_buttons(sender, *, request, booking, signed, **kwargs):
     due = booking.due_now
     buttons = []
     for provider in offered:
-        button = {"provider": provider, "action": reverse(
-            "payments:pay", kwargs={"signed": signed, "provider": provider.identifier}
-        )}
+        button = {
+            "provider": provider,
+            "action": reverse(
+                "payments:pay", kwargs={"signed": signed, "provider": provider.identifier}
+            ),
+        }
         try:
             button["amount"], button["currency"], button["rate"] = services.quote(
                 provider=provider, booking=booking, amount=due

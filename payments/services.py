@@ -219,7 +219,11 @@ def _flag(checkout, provider, remote):
             subject=_("A payment to check: booking #%(pk)d") % {"pk": booking.pk},
             body=render_to_string(
                 "payments/email/flagged.txt",
-                {"booking": booking, "text": text, "url": settings.SITE_URL + booking.get_admin_url()},
+                {
+                    "booking": booking,
+                    "text": text,
+                    "url": settings.SITE_URL + booking.get_admin_url(),
+                },
             ),
             inquiry=booking.inquiry,
             booking=booking,

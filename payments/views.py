@@ -117,14 +117,20 @@ def _text(what, checkout):
     if what == "failed":
         return _("%(provider)s did not take the payment: nothing was charged.") % values
     if what == "flagged":
-        return _(
-            "%(provider)s sent a payment other than the %(amount)s asked: we are checking it "
-            "and will write to you."
-        ) % values
-    return _(
-        "Your payment of %(amount)s is being confirmed by %(provider)s: this page shows it "
-        "once it is, and we e-mail you a receipt."
-    ) % values
+        return (
+            _(
+                "%(provider)s sent a payment other than the %(amount)s asked: we are checking it "
+                "and will write to you."
+            )
+            % values
+        )
+    return (
+        _(
+            "Your payment of %(amount)s is being confirmed by %(provider)s: this page shows it "
+            "once it is, and we e-mail you a receipt."
+        )
+        % values
+    )
 
 
 class BackView(View):
@@ -142,7 +148,10 @@ class BackView(View):
         )
         payment_id = ""
         if provider.identifier == "mercadopago":
-            payment_id = read(MercadoPagoReturn.base_fields["payment_id"], request.GET.get("payment_id")) or ""
+            payment_id = (
+                read(MercadoPagoReturn.base_fields["payment_id"], request.GET.get("payment_id"))
+                or ""
+            )
         try:
             if provider.identifier == "mercadopago" and not payment_id:
                 outcome = services.Outcome.PENDING

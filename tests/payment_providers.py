@@ -94,9 +94,16 @@ class StandIn:
             refund = {
                 "id": f"1JU{next(self._ids):014d}",
                 "status": "COMPLETED",
-                "amount": {"currency_code": capture["amount"]["currency_code"], "value": _money(amount)},
+                "amount": {
+                    "currency_code": capture["amount"]["currency_code"],
+                    "value": _money(amount),
+                },
                 "links": [
-                    {"href": f"{self.url}/v2/payments/captures/{capture_id}", "rel": "up", "method": "GET"}
+                    {
+                        "href": f"{self.url}/v2/payments/captures/{capture_id}",
+                        "rel": "up",
+                        "method": "GET",
+                    }
                 ],
             }
             payments = order["purchase_units"][0]["payments"]
@@ -106,7 +113,9 @@ class StandIn:
             capture["status"] = "REFUNDED" if whole else "PARTIALLY_REFUNDED"
             return refund
 
-    def mp_pay(self, preference_id, *, amount=None, currency=None, status="approved", reference=None):
+    def mp_pay(
+        self, preference_id, *, amount=None, currency=None, status="approved", reference=None
+    ):
         """The traveller paid a Mercado Pago preference: the payment the API will show."""
         with self.lock:
             item = self.preferences[preference_id]["items"][0]
@@ -118,7 +127,8 @@ class StandIn:
                 "currency_id": currency or item["currency_id"],
                 "transaction_amount": float(amount if amount is not None else item["unit_price"]),
                 "transaction_amount_refunded": 0,
-                "external_reference": reference or self.preferences[preference_id]["external_reference"],
+                "external_reference": reference
+                or self.preferences[preference_id]["external_reference"],
                 "payment_method_id": "visa",
                 "live_mode": False,
             }
@@ -201,25 +211,37 @@ class StandIn:
             expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
             if bearer != f"Basic {expected}":
                 return "401 Unauthorized", {"error": "invalid_client"}
-            return "200 OK", {"access_token": "A21AAtest", "token_type": "Bearer", "expires_in": 32400}
-        if path.startswith("/v2/") or path.startswith("/v1/notifications"):
-            if bearer != "Bearer A21AAtest":
-                return "401 Unauthorized", {"name": "AUTHENTICATION_FAILURE"}
-        if path.startswith("/checkout/") or path.startswith("/v1/payments"):
-            if bearer != f"Bearer {MP_TOKEN}":
-                return "401 Unauthorized", {"message": "invalid access token", "status": 401}
+            return "200 OK", {
+                "access_token": "A21AAtest",
+                "token_type": "Bearer",
+                "expires_in": 32400,
+            }
+        paypal = path.startswith(("/v2/", "/v1/notifications"))
+        if paypal and bearer != "Bearer A21AAtest":
+            return "401 Unauthorized", {"name": "AUTHENTICATION_FAILURE"}
+        mercadopago = path.startswith(("/checkout/", "/v1/payments"))
+        if mercadopago and bearer != f"Bearer {MP_TOKEN}":
+            return "401 Unauthorized", {"message": "invalid access token", "status": 401}
         data = json.loads(raw) if raw else {}
         with self.lock:
             if method == "POST" and path == "/v2/checkout/orders":
                 return self._create_order(environ, data)
             if parts[:3] == ["v2", "checkout", "orders"] and len(parts) == 4 and method == "GET":
                 order = self.orders.get(parts[3])
-                return ("200 OK", order) if order else ("404 Not Found", {"name": "RESOURCE_NOT_FOUND"})
+                return (
+                    ("200 OK", order)
+                    if order
+                    else ("404 Not Found", {"name": "RESOURCE_NOT_FOUND"})
+                )
             if parts[:3] == ["v2", "checkout", "orders"] and parts[4:] == ["capture"]:
                 return self._capture(parts[3])
             if parts[:3] == ["v2", "payments", "captures"] and method == "GET":
                 capture = self.captures.get(parts[3])
-                return ("200 OK", capture) if capture else ("404 Not Found", {"name": "RESOURCE_NOT_FOUND"})
+                return (
+                    ("200 OK", capture)
+                    if capture
+                    else ("404 Not Found", {"name": "RESOURCE_NOT_FOUND"})
+                )
             if path == "/v1/notifications/verify-webhook-signature":
                 return self._verify(data, raw)
             if method == "POST" and path == "/checkout/preferences":
@@ -259,7 +281,11 @@ class StandIn:
             "payment_source": {"paypal": {}},
             "purchase_units": [{**unit, "payments": {}}],
             "links": [
-                {"href": f"{self.url}/v2/checkout/orders/{order_id}", "rel": "self", "method": "GET"},
+                {
+                    "href": f"{self.url}/v2/checkout/orders/{order_id}",
+                    "rel": "self",
+                    "method": "GET",
+                },
                 {
                     "href": f"{self.url}/checkoutnow?token={order_id}",
                     "rel": "payer-action",
@@ -304,13 +330,26 @@ class StandIn:
         return "201 Created", order
 
     def _verify(self, data, raw):
-        required = ("auth_algo", "cert_url", "transmission_id", "transmission_sig", "transmission_time", "webhook_id", "webhook_event")
+        required = (
+            "auth_algo",
+            "cert_url",
+            "transmission_id",
+            "transmission_sig",
+            "transmission_time",
+            "webhook_id",
+            "webhook_event",
+        )
         if any(not data.get(name) for name in required):
             return "400 Bad Request", {"name": "VALIDATION_ERROR"}
         # The event exactly as delivered: what follows "webhook_event": in the request.
         event = raw.decode().split('"webhook_event": ', 1)[1][:-1].encode()
-        signed = f"{data['transmission_id']}|{data['transmission_time']}|{data['webhook_id']}|{zlib.crc32(event)}"
-        expected = base64.b64encode(hmac.new(_SIGNING_KEY, signed.encode(), hashlib.sha256).digest())
+        signed = "|".join(
+            [data["transmission_id"], data["transmission_time"], data["webhook_id"]]
+            + [str(zlib.crc32(event))]
+        )
+        expected = base64.b64encode(
+            hmac.new(_SIGNING_KEY, signed.encode(), hashlib.sha256).digest()
+        )
         ok = hmac.compare_digest(expected.decode(), data["transmission_sig"])
         return "200 OK", {"verification_status": "SUCCESS" if ok else "FAILURE"}
 

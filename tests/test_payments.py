@@ -20,7 +20,14 @@ from inquiries.models import Inquiry
 from outbox.models import Kind, Message
 from payments.models import Checkout, ExchangeRate
 from tests import payment_providers as pp
-from tests.factories import make_booking, make_departure, make_inquiry, make_trek, make_walk, send_outbox
+from tests.factories import (
+    make_booking,
+    make_departure,
+    make_inquiry,
+    make_trek,
+    make_walk,
+    send_outbox,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,12 +83,16 @@ def _paypal_checkout(client, booking, standin):
     page, response = _pay(client, booking, "paypal")
     assert response.status_code == 303, response
     checkout = Checkout.objects.get(booking=booking, provider="paypal")
-    assert response["Location"] == f"{standin.url}/checkoutnow?token={checkout.provider_checkout_id}"
+    assert (
+        response["Location"] == f"{standin.url}/checkoutnow?token={checkout.provider_checkout_id}"
+    )
     return page, checkout
 
 
 def _back(client, checkout, **query):
-    url = reverse("payments:back", kwargs={"provider": checkout.provider, "reference": checkout.reference})
+    url = reverse(
+        "payments:back", kwargs={"provider": checkout.provider, "reference": checkout.reference}
+    )
     return client.get(url, query)
 
 
@@ -150,9 +161,7 @@ def test_paypal_deposit_paid_recorded_once_from_the_provider(client, providers, 
     assert "The balance to pay: USD 975.00" in html
 
     # The webhook that follows (a replay of the same news): verified, fetched, not recorded twice.
-    body, headers = standin.paypal_event(
-        "PAYMENT.CAPTURE.COMPLETED", standin.captures[capture_id]
-    )
+    body, headers = standin.paypal_event("PAYMENT.CAPTURE.COMPLETED", standin.captures[capture_id])
     assert _notify(client, "paypal", body, headers).status_code == 200
     assert _notify(client, "paypal", body, headers).status_code == 200
     assert Payment.objects.count() == 1
@@ -183,7 +192,9 @@ def test_paypal_forged_notifications_are_refused(client, providers, standin, tam
     standin.approve(checkout.provider_checkout_id)
     order = standin.orders[checkout.provider_checkout_id]
     body, headers = standin.paypal_event(
-        "CHECKOUT.ORDER.APPROVED", order, webhook_id="OTHER" if tamper == "other_webhook" else pp.WEBHOOK_ID
+        "CHECKOUT.ORDER.APPROVED",
+        order,
+        webhook_id="OTHER" if tamper == "other_webhook" else pp.WEBHOOK_ID,
     )
     if tamper == "unsigned":
         headers = {}
@@ -222,7 +233,9 @@ def test_paypal_refund_event_is_recorded_and_the_status_follows(client, provider
     _page_path, checkout = _paypal_checkout(client, booking, standin)
     standin.approve(checkout.provider_checkout_id)
     _back(client, checkout, token=checkout.provider_checkout_id)
-    capture_id = next(c for c in standin.captures if standin.captures[c]["custom_id"] == str(checkout.reference))
+    capture_id = next(
+        c for c in standin.captures if standin.captures[c]["custom_id"] == str(checkout.reference)
+    )
     refund = standin.refund_capture(capture_id, "100")
     body, headers = standin.paypal_event("PAYMENT.CAPTURE.REFUNDED", refund)
     assert _notify(client, "paypal", body, headers).status_code == 200
@@ -305,7 +318,9 @@ def test_mercadopago_forged_notifications_are_refused(client, providers, standin
     assert not Payment.objects.exists()
 
 
-def test_mercadopago_notification_for_an_unknown_payment_records_nothing(client, providers, standin):
+def test_mercadopago_notification_for_an_unknown_payment_records_nothing(
+    client, providers, standin
+):
     booking = _booking()
     _rate()
     _pay(client, booking, "mercadopago")

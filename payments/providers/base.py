@@ -97,7 +97,9 @@ class BasePaymentProvider:
             logger.warning("%s: %s %s failed: %s", self.identifier, method, path, type(error))
             raise ProviderError(self.identifier) from error
         if response.status_code >= 500:
-            logger.warning("%s: %s %s answered %s", self.identifier, method, path, response.status_code)
+            logger.warning(
+                "%s: %s %s answered %s", self.identifier, method, path, response.status_code
+            )
             raise ProviderError(self.identifier)
         try:
             body = json.loads(response.text or "{}", parse_float=Decimal)

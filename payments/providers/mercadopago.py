@@ -119,9 +119,7 @@ class MercadoPago(BasePaymentProvider):
         data_id = request.GET.get("data.id", "")
         header = request.headers.get("x-signature", "")
         request_id = request.headers.get("x-request-id", "")
-        parts = dict(
-            part.strip().split("=", 1) for part in header.split(",") if "=" in part
-        )
+        parts = dict(part.strip().split("=", 1) for part in header.split(",") if "=" in part)
         ts, v1 = parts.get("ts", ""), parts.get("v1", "")
         if not (data_id and request_id and ts and v1):
             raise Forged("unsigned")

@@ -34,7 +34,9 @@ class PayPal(BasePaymentProvider):
 
     def is_enabled(self):
         return bool(
-            settings.PAYPAL_CLIENT_ID and settings.PAYPAL_CLIENT_SECRET and settings.PAYPAL_WEBHOOK_ID
+            settings.PAYPAL_CLIENT_ID
+            and settings.PAYPAL_CLIENT_SECRET
+            and settings.PAYPAL_WEBHOOK_ID
         )
 
     def api_url(self):
