@@ -343,9 +343,9 @@ class StandIn:
             return "400 Bad Request", {"name": "VALIDATION_ERROR"}
         # The event exactly as delivered: what follows "webhook_event": in the request.
         event = raw.decode().split('"webhook_event": ', 1)[1][:-1].encode()
+        crc = str(zlib.crc32(event))
         signed = "|".join(
-            [data["transmission_id"], data["transmission_time"], data["webhook_id"]]
-            + [str(zlib.crc32(event))]
+            [data["transmission_id"], data["transmission_time"], data["webhook_id"], crc]
         )
         expected = base64.b64encode(
             hmac.new(_SIGNING_KEY, signed.encode(), hashlib.sha256).digest()

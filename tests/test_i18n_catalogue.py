@@ -78,6 +78,7 @@ def test_the_catalogue_covers_every_marked_string(tmp_path):
         "bookings",
         "outbox",
         "pages",
+        "payments",
         "templates",
         "locale",
     ):
