@@ -88,9 +88,10 @@ class ExchangeRate(models.Model):
 
     @property
     def shown(self):
-        """The rate as staff typed it: 3.75, not 3.7500."""
-        text = f"{self.rate:f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        """The rate as staff typed it (3.75, not 3.7500), still a number: templates localise
+        it (3,75 in Spanish) like the amounts beside it."""
+        rate = self.rate.normalize()
+        return rate.quantize(Decimal(1)) if rate.as_tuple().exponent > 0 else rate
 
     def convert(self, amount):
         return to_cents(amount * self.rate)
