@@ -485,3 +485,42 @@ def test_a_cancelled_booking_cannot_be_paid(client, providers):
     signed = page.rstrip("/").rsplit("/", 1)[1]
     url = reverse("payments:pay", kwargs={"signed": signed, "provider": "paypal"})
     assert client.post(url, {"amount": "325.00"}).status_code == 404
+
+
+# --- Settings -----------------------------------------------------------------------------------
+
+
+def test_paypal_asks_for_one_token_and_keeps_it(client, providers, standin):
+    standin.calls.clear()
+    booking = _booking()
+    _page_path, checkout = _paypal_checkout(client, booking, standin)
+    standin.approve(checkout.provider_checkout_id)
+    _back(client, checkout, token=checkout.provider_checkout_id)
+    assert Payment.objects.count() == 1
+    assert standin.calls.count(("POST", "/v1/oauth2/token")) == 1
+
+
+def test_the_pay_redirect_is_allowed_by_form_action_only_for_enabled_providers(tmp_path):
+    from tests.subprocesses import run_python
+
+    show = (
+        "from django.conf import settings; "
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    )
+    base = {"DJANGO_SECRET_KEY": "s" * 50}
+    paypal = {"PAYPAL_CLIENT_ID": "a", "PAYPAL_CLIENT_SECRET": "b", "PAYPAL_WEBHOOK_ID": "c"}
+    result = run_python(
+        "manage.py",
+        "shell",
+        "-c",
+        show,
+        env_overrides={**base, **paypal, "PAYPAL_ENV": "live"},
+        tmp_path=tmp_path,
+    )
+    assert result.stdout.splitlines()[-1] == "[\"'self'\", 'https://www.paypal.com/']", result.stderr
+    result = run_python("manage.py", "shell", "-c", show, env_overrides=base, tmp_path=tmp_path)
+    assert result.stdout.splitlines()[-1] == "[\"'self'\"]", result.stderr
+    result = run_python(
+        "manage.py", "check", env_overrides={**base, "PAYPAL_ENV": "production"}, tmp_path=tmp_path
+    )
+    assert result.returncode != 0 and "PAYPAL_ENV must be sandbox or live" in result.stderr

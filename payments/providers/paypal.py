@@ -8,10 +8,12 @@ table keyed by its Environment enum (no setting points it at a local test server
 .env file into os.environ when configured from the environment, and it has no call for the
 webhook verification this needs. The four calls below are all we use."""
 
+import hashlib
 import json
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 
 from .base import BasePaymentProvider, Forged, ProviderError, RemotePayment, Started
 
@@ -46,15 +48,32 @@ class PayPal(BasePaymentProvider):
         return settings.PAYPAL_CHECKOUT_ORIGINS
 
     def _headers(self, **extra):
+        return {"Authorization": f"Bearer {self._token()}", **extra}
+
+    def _token(self):
+        """An OAuth2 access token, kept in the shared cache until shortly before it expires
+        (PayPal limits how often tokens are asked for), per API address and client id."""
+        key = (
+            "payments:paypal:token:"
+            + hashlib.sha256(f"{self.api_url()}|{settings.PAYPAL_CLIENT_ID}".encode()).hexdigest()[
+                :24
+            ]
+        )
+        token = cache.get(key)
+        if token:
+            return token
         status, body = self._request(
             "POST",
             "/v1/oauth2/token",
             auth=(settings.PAYPAL_CLIENT_ID, settings.PAYPAL_CLIENT_SECRET),
             data={"grant_type": "client_credentials"},
         )
-        if status != 200 or "access_token" not in body:
+        if status != 200 or not isinstance(body.get("access_token"), str):
             raise ProviderError(self.identifier)
-        return {"Authorization": f"Bearer {body['access_token']}", **extra}
+        lifetime = body.get("expires_in")
+        if isinstance(lifetime, int) and lifetime > 600:
+            cache.set(key, body["access_token"], lifetime - 300)
+        return body["access_token"]
 
     def start(self, checkout, *, return_url, cancel_url, notify_url):
         booking = checkout.booking
