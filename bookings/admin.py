@@ -162,7 +162,10 @@ class BookingAdmin(admin.ModelAdmin):
         "documents_purged_at",
     ]
     fieldsets = [
-        (None, {"fields": [("status", "inquiry"), ("name", "email", "language")]}),
+        (
+            None,
+            {"fields": [("status", "hold_until", "inquiry"), ("name", "email", "language")]},
+        ),
         (
             _("The trip"),
             {

@@ -74,6 +74,15 @@ class Booking(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_DEPOSIT
     )
+    hold_until = models.DateTimeField(
+        _("seats held until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "With no deposit by then, the booking is cancelled, its seats released and staff "
+            "told (manage.py release_holds). Empty: held until staff cancel it."
+        ),
+    )
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("e-mail"), max_length=254)
     language = models.CharField(

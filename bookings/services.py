@@ -14,7 +14,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -89,6 +89,11 @@ def book(
             deposit_due=deposit_due,
             balance_due_date=balance_due_date,
             payment_instructions=payment_instructions,
+            hold_until=(
+                timezone.now() + datetime.timedelta(hours=settings.BOOKING_HOLD_HOURS)
+                if departure is not None and deposit_due > 0
+                else None
+            ),
             name=inquiry.name,
             email=inquiry.email,
             language=inquiry.language,
@@ -139,12 +144,14 @@ def follow_the_money(*, booking, actor=None):
     return new
 
 
-def cancel(*, booking):
-    """Cancel a booking and release its seats; False when it was already cancelled."""
+def cancel(*, booking, only_if=None):
+    """Cancel a booking and release its seats; False when it was already cancelled (or, with
+    `only_if`, a Q the booking's row must still match, when it no longer does)."""
     with transaction.atomic():
-        changed = Booking.objects.filter(pk=booking.pk, status__in=LIVE_STATUSES).update(
-            status=Booking.Status.CANCELLED, cancelled_at=timezone.now()
-        )
+        rows = Booking.objects.filter(pk=booking.pk, status__in=LIVE_STATUSES)
+        if only_if is not None:
+            rows = rows.filter(only_if)
+        changed = rows.update(status=Booking.Status.CANCELLED, cancelled_at=timezone.now())
         if not changed:
             return False
         if booking.departure_id:
@@ -157,6 +164,58 @@ def cancel(*, booking):
         )
     logger.info("booking %s cancelled", booking.pk)
     return True
+
+
+def release_expired_holds(*, now=None):
+    """Cancel the bookings still awaiting their deposit when their hold ended: seats released,
+    links revoked, an entry in the request's history and an e-mail to staff. Conditional on
+    the row, so a deposit recorded a moment before wins, and two runs release once. Returns
+    the bookings released."""
+    now = now or timezone.now()
+    expired = Booking.objects.filter(
+        status=Booking.Status.AWAITING_DEPOSIT, hold_until__lt=now
+    ).select_related("trek", "inquiry")
+    released = []
+    for booking in expired:
+        with transaction.atomic():
+            still = Q(status=Booking.Status.AWAITING_DEPOSIT, hold_until__lt=now)
+            if not cancel(booking=booking, only_if=still):
+                continue
+            with translation.override(settings.LANGUAGE_CODE):  # staff's language
+                text = _(
+                    "Booking #%(pk)d: no deposit by %(when)s, so it is cancelled and its "
+                    "%(n)d seats are released."
+                ) % {
+                    "pk": booking.pk,
+                    "when": timezone.localtime(booking.hold_until).strftime("%Y-%m-%d %H:%M"),
+                    "n": booking.travellers,
+                }
+                history.record(
+                    inquiry=booking.inquiry_id,
+                    kind=EventKind.BOOKING,
+                    old=Booking.Status.AWAITING_DEPOSIT.label,
+                    new=Booking.Status.CANCELLED.label,
+                    text=text,
+                )
+                outbox.queue(
+                    kind=Kind.STAFF_NOTIFICATION,
+                    to=settings.INQUIRY_NOTIFY_EMAILS,
+                    subject=_("Seats released: booking #%(pk)d, %(trek)s")
+                    % {"pk": booking.pk, "trek": booking.trek.name},
+                    body=render_to_string(
+                        "bookings/email/hold_expired.txt",
+                        {
+                            "booking": booking,
+                            "text": text,
+                            "url": settings.SITE_URL + booking.get_admin_url(),
+                        },
+                    ),
+                    inquiry=booking.inquiry,
+                    booking=booking,
+                )
+        released.append(booking)
+        logger.info("booking %s: hold expired, seats released", booking.pk)
+    return released
 
 
 def record_access(*, bookings, user, action):

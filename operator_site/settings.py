@@ -688,6 +688,9 @@ INQUIRY_CONFIRMATIONS_PER_DAY = env_int("INQUIRY_CONFIRMATIONS_PER_DAY", 3, mini
 # deletes it (run it daily from cron).
 INQUIRY_SPAM_KEEP_DAYS = env_int("INQUIRY_SPAM_KEEP_DAYS", 30, minimum=1, maximum=3650)
 # Days a traveller's booking link works after it was sent (a new one can be sent from admin).
+# Hours a new booking holds its seats while its deposit is awaited (staff can change one
+# booking's in admin); then release_holds cancels it and tells staff.
+BOOKING_HOLD_HOURS = env_int("BOOKING_HOLD_HOURS", 72, minimum=1, maximum=24 * 60)
 BOOKING_LINK_MAX_AGE_DAYS = env_int("BOOKING_LINK_MAX_AGE_DAYS", 180, minimum=1, maximum=730)
 # Days after a trip ends before its travellers' passport details are deleted.
 TRAVELLER_DATA_KEEP_DAYS = env_int("TRAVELLER_DATA_KEEP_DAYS", 90, minimum=1, maximum=3650)

@@ -167,7 +167,14 @@ def _record(checkout, provider, remote):
         kind=EventKind.PAYMENT,
         text=f"{text}, payment {remote.payment_id}, booking #{booking.pk}",
     )
-    booking_services.follow_the_money(booking=booking)
+    if booking_services.follow_the_money(booking=booking) == booking.Status.CANCELLED:
+        # Paid at the provider while (or after) the hold expired: the money is recorded as
+        # it is the traveller's, and staff decide: book the seats again, or refund.
+        _tell_staff(
+            booking,
+            f"{provider.verbose_name}: {checkout.asked} paid for booking #{booking.pk}, which is "
+            "cancelled: book the seats again or refund it.",
+        )
     _queue_receipt(checkout, payment)
     logger.info("booking %s: %s payment recorded", booking.pk, provider.identifier)
     return True
@@ -211,6 +218,12 @@ def _flag(checkout, provider, remote):
         f"(payment {remote.payment_id}, booking #{booking.pk}). Not counted: check it at "
         f"{provider.verbose_name} and record it by hand, or refund it."
     )
+    _tell_staff(booking, text)
+    logger.warning("booking %s: %s payment flagged", booking.pk, provider.identifier)
+
+
+def _tell_staff(booking, text):
+    """A payment staff must look at: an entry in the request's history and an e-mail."""
     history.record(inquiry=booking.inquiry_id, kind=EventKind.PAYMENT_FLAGGED, text=text)
     with translation.override(settings.LANGUAGE_CODE):
         outbox.queue(
@@ -228,7 +241,6 @@ def _flag(checkout, provider, remote):
             inquiry=booking.inquiry,
             booking=booking,
         )
-    logger.warning("booking %s: %s payment flagged", booking.pk, provider.identifier)
 
 
 def _queue_receipt(checkout, payment):

@@ -517,10 +517,34 @@ def test_the_pay_redirect_is_allowed_by_form_action_only_for_enabled_providers(t
         env_overrides={**base, **paypal, "PAYPAL_ENV": "live"},
         tmp_path=tmp_path,
     )
-    assert result.stdout.splitlines()[-1] == "[\"'self'\", 'https://www.paypal.com/']", result.stderr
+    assert result.stdout.splitlines()[-1] == "[\"'self'\", 'https://www.paypal.com/']", (
+        result.stderr
+    )
     result = run_python("manage.py", "shell", "-c", show, env_overrides=base, tmp_path=tmp_path)
     assert result.stdout.splitlines()[-1] == "[\"'self'\"]", result.stderr
     result = run_python(
         "manage.py", "check", env_overrides={**base, "PAYPAL_ENV": "production"}, tmp_path=tmp_path
     )
     assert result.returncode != 0 and "PAYPAL_ENV must be sandbox or live" in result.stderr
+
+
+def test_a_payment_after_the_hold_expired_is_recorded_and_staff_told(client, providers, standin):
+    from bookings import services
+
+    booking = _booking()
+    _page_path, checkout = _paypal_checkout(client, booking, standin)
+    standin.approve(checkout.provider_checkout_id)
+    Booking.objects.filter(pk=booking.pk).update(hold_until=timezone.now())
+    assert services.release_expired_holds() == [booking]
+    body, headers = standin.paypal_event(
+        "CHECKOUT.ORDER.APPROVED", standin.orders[checkout.provider_checkout_id]
+    )
+    assert _notify(client, "paypal", body, headers).status_code == 200
+    assert Payment.objects.get().amount == Decimal("325.00")  # the traveller's money, on record
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    (flag,) = booking.inquiry.events.filter(kind="payment_flagged")
+    assert "which is cancelled: book the seats again or refund it" in flag.text
+    assert Message.objects.filter(
+        kind=Kind.STAFF_NOTIFICATION, subject__startswith="A payment to check"
+    ).exists()

@@ -15,6 +15,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='booking',
+            name='hold_until',
+            field=models.DateTimeField(blank=True, help_text='With no deposit by then, the booking is cancelled, its seats released and staff told (manage.py release_holds). Empty: held until staff cancel it.', null=True, verbose_name='seats held until'),
+        ),
         migrations.RemoveConstraint(
             model_name='booking',
             name='bookings_booking_status_valid',
