@@ -97,6 +97,84 @@ class ExchangeRate(models.Model):
         return to_cents(amount * self.rate)
 
 
+class PaymentRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(cancelled_at__isnull=True).exclude(checkouts__status="paid")
+
+
+class PaymentRequest(models.Model):
+    """An amount staff ask the traveller to pay online, beyond what is due now: part of the
+    balance early, or an extra (an extra night, a horse) once staff have added it to the
+    booking's total. It shows on the booking page with its pay buttons until it is paid."""
+
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        related_name="payment_requests",
+        verbose_name=_("booking"),
+    )
+    amount = models.DecimalField(
+        _("amount"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_(
+            "In the booking's currency; at most its balance (add an extra to the total first)."
+        ),
+    )
+    description = models.CharField(
+        _("what for"),
+        max_length=120,
+        help_text=_("Shown to the traveller: an extra night, a horse."),
+    )
+    created_at = models.DateTimeField(_("asked"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("asked by"),
+    )
+    cancelled_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = PaymentRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payment asked for")
+        verbose_name_plural = _("payments asked for")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payments_paymentrequest_amount_positive",
+                violation_error_message=_("An amount to pay is more than 0."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.booking_id} {self.amount} {self.description}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        booking = getattr(self, "booking", None)
+        if booking is None or self.amount is None:
+            return
+        if not booking.is_live:
+            raise ValidationError(_("This booking is cancelled: nothing can be asked for."))
+        if self.amount > booking.balance:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "More than the balance (%(currency)s %(balance)s): add the extra to "
+                        "the booking's total price first."
+                    )
+                    % {"currency": booking.currency, "balance": booking.balance}
+                }
+            )
+
+
 class Checkout(models.Model):
     """One hosted checkout the site opened at a provider for a booking: what was asked, in the
     provider's currency, and what came of it. `reference` is our matching id, sent to the
@@ -116,12 +194,16 @@ class Checkout(models.Model):
     )
     provider = models.CharField(_("provider"), max_length=20, choices=Provider.choices)
     reference = models.UUIDField(_("our reference"), default=uuid.uuid4, unique=True)
-    description = models.CharField(
-        _("what for"),
-        max_length=120,
+    request = models.ForeignKey(
+        PaymentRequest,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("Shown to the traveller: an extra night, a horse."),
+        related_name="checkouts",
+        editable=False,
+        verbose_name=_("asked for by staff"),
     )
+    description = models.CharField(_("what for"), max_length=120, blank=True)
     provider_checkout_id = models.CharField(
         _("provider's checkout id"), max_length=100, blank=True, editable=False
     )

@@ -2,40 +2,43 @@
 
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from . import providers, services
-from .models import ExchangeRate
+from .models import PaymentRequest
 
 
-def pay_buttons(sender, *, request, booking, signed, **kwargs):
-    """What is due now and one button per provider, with the amount in the currency it will
-    be charged in; "" when no provider is set up (the page shows its instructions alone)."""
-    offered = [p for p in providers.enabled() if p.can_charge(booking)]
-    if not offered:
-        return ""
-    due = booking.due_now
+def _buttons(offered, booking, signed, amount):
+    """One pay button per provider: the amount in the currency it charges, or why not."""
     buttons = []
     for provider in offered:
-        button = {
-            "provider": provider,
-            "action": reverse(
-                "payments:pay", kwargs={"signed": signed, "provider": provider.identifier}
-            ),
-        }
+        action = reverse("payments:pay", kwargs={"signed": signed, "provider": provider.identifier})
+        button = {"provider": provider, "action": action}
         try:
             button["amount"], button["currency"], button["rate"] = services.quote(
-                provider=provider, booking=booking, amount=due
+                provider=provider, booking=booking, amount=amount
             )
         except services.NoRateToday:
             button["no_rate"] = True
         buttons.append(button)
+    return buttons
+
+
+def pay_buttons(sender, *, request, booking, signed, **kwargs):
+    """What is due now, the amounts staff asked for, and a button per provider for each;
+    "" when no provider is set up (the page shows its payment instructions alone)."""
+    offered = [p for p in providers.enabled() if p.can_charge(booking)]
+    if not offered:
+        return ""
+    due = booking.due_now
+    asked = [
+        {"request": asked, "buttons": _buttons(offered, booking, signed, asked.amount)}
+        for asked in PaymentRequest.objects.open().filter(booking=booking)
+    ]
     context = {
         "booking": booking,
         "due": due,
         "is_deposit": booking.paid < booking.deposit_due,
-        "buttons": buttons,
-        "today": timezone.localdate(),
-        "rates_exist": ExchangeRate.objects.exists(),
+        "buttons": _buttons(offered, booking, signed, due) if due > 0 else [],
+        "asked": asked,
     }
     return render_to_string("payments/_pay.html", context, request=request)

@@ -60,7 +60,7 @@ def quote(*, provider, booking, amount):
     return rate.convert(amount), provider.currency, rate
 
 
-def start_checkout(*, provider, booking, amount, urls, description="", user=None):
+def start_checkout(*, provider, booking, amount, urls, request=None, user=None):
     """Open a hosted checkout for `amount` (the booking's currency) and return it, its
     `checkout_url` where to send the traveller. `urls(checkout)` gives the return, cancel and
     notification addresses. Raises NoRateToday, or ProviderError with nothing kept."""
@@ -74,7 +74,8 @@ def start_checkout(*, provider, booking, amount, urls, description="", user=None
         charged_currency=currency,
         rate=rate.rate if rate else None,
         rate_on=rate.valid_on if rate else None,
-        description=description,
+        request=request,
+        description=request.description if request else "",
         created_by=user if user is not None and user.is_authenticated else None,
     )
     return_url, cancel_url, notify_url = urls(checkout)

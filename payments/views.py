@@ -49,20 +49,26 @@ class PayView(View):
         page = reverse("bookings:booking", kwargs={"signed": signed})
         if not provider.can_charge(booking):
             raise Http404
-        form = PayForm(request.POST, due=booking.due_now)
-        if booking.due_now <= 0:
+        if booking.due_now <= 0 and not request.POST.get("asked"):
             messages.info(request, _("Nothing is due now: thank you."))
             return redirect(page + "#pay")
+        form = PayForm(request.POST, booking=booking)
         if not form.is_valid():
-            for error in form.errors.get("amount", []):
+            for error in form.errors.get("__all__", []) + form.errors.get("asked", []):
                 messages.error(request, error)
+            if "amount" in form.errors:
+                messages.error(
+                    request, _("The amount to pay was not understood: nothing was charged.")
+                )
             return redirect(page + "#pay")
+        asked = form.cleaned_data["asked"]
         try:
             checkout = services.start_checkout(
                 provider=provider,
                 booking=booking,
                 amount=form.cleaned_data["amount"],
-                urls=lambda checkout: _urls(request, provider, checkout),
+                request=asked,
+                urls=lambda checkout: _urls(provider, checkout),
             )
         except services.NoRateToday:
             messages.error(
@@ -89,7 +95,7 @@ class PayView(View):
         return response
 
 
-def _urls(request, provider, checkout):
+def _urls(provider, checkout):
     # From SITE_URL, the site's configured address, not the Host of this request.
     def absolute(name):
         kwargs = {"provider": provider.identifier, "reference": checkout.reference}

@@ -51,6 +51,9 @@ EXPECTED = {
         "bookings.travellerdataaccess": "",  # who saw travellers' details: superusers only
         "reviews.reviewrequest": EVERYTHING,
         "outbox.message": "vc",  # see the site's e-mails and retry them
+        "payments.exchangerate": "vac",
+        "payments.paymentrequest": "vac",  # withdrawn, never deleted
+        "payments.checkout": "v",
         **dict.fromkeys(CATALOGUE, "v"),  # reads the catalogue, cannot edit it
     },
     "Content": {
@@ -83,6 +86,8 @@ NOBODY = {
     # One record, made by the first migrate: a second one cannot be added, nor it deleted.
     "operator_site.operatordetails": "ad",
     "operator_site.notfoundpath": "a",
+    # What was asked of a provider is written by the site only, and kept.
+    "payments.checkout": "ad",
 }
 # What each URL of a model's admin needs (by the end of its name).
 NEEDS = {
@@ -114,6 +119,7 @@ def objects(django_user_model):
     from bookings.models import BookingLink, TravellerDataAccess
     from desk.models import ReplyTemplate
     from operator_site.models import NotFoundPath, ToConfirm
+    from payments.models import Checkout, ExchangeRate, PaymentRequest
     from reviews.models import ReviewRequest
     from treks.models import TrekFAQ
 
@@ -142,6 +148,16 @@ def objects(django_user_model):
         action=TravellerDataAccess.Action.choices[0][0],
     )
     ReviewRequest.objects.create(inquiry=booking.inquiry, trip_ended_on=datetime.date(2026, 6, 1))
+    ExchangeRate.objects.create(rate="3.75")
+    PaymentRequest.objects.create(booking=booking, amount=50, description="A horse")
+    Checkout.objects.create(
+        booking=booking,
+        provider="paypal",
+        amount=50,
+        currency="USD",
+        charged_amount=50,
+        charged_currency="USD",
+    )
     Redirect.objects.create(site_id=1, old_path="/old.html", new_path="/treks/")
     NotFoundPath.objects.create(path="/gone.html")
     AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)

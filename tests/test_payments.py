@@ -548,3 +548,50 @@ def test_a_payment_after_the_hold_expired_is_recorded_and_staff_told(client, pro
     assert Message.objects.filter(
         kind=Kind.STAFF_NOTIFICATION, subject__startswith="A payment to check"
     ).exists()
+
+
+# --- Amounts staff ask for ----------------------------------------------------------------------
+
+
+def test_staff_ask_for_an_amount_the_traveller_pays_it_online(
+    client, staff_client, providers, standin
+):
+    from payments.models import PaymentRequest
+
+    booking = _booking()
+    change = staff_client.get(booking.get_admin_url()).content.decode()
+    add = reverse("admin:payments_paymentrequest_add")
+    assert f'href="{add}?booking={booking.pk}"' in change
+    too_much = staff_client.post(
+        add, {"booking": booking.pk, "amount": "1300.01", "description": "x"}
+    )
+    assert "More than the balance (USD 1300.00)" in too_much.content.decode()
+    response = staff_client.post(
+        add, {"booking": booking.pk, "amount": "60", "description": "A horse"}
+    )
+    assert response.status_code == 302
+    asked = PaymentRequest.objects.get()
+    assert asked.created_by.username == "staff"
+
+    page = _page(booking)
+    html = client.get(page).content.decode()
+    assert "Also asked: USD 60.00 for A horse" in html
+    assert html.count("with PayPal</button>") == 2  # the deposit's, and the amount asked
+    signed = page.rstrip("/").rsplit("/", 1)[1]
+    url = reverse("payments:pay", kwargs={"signed": signed, "provider": "paypal"})
+    # The amount must be the one asked; an id that is not an open request of this booking fails.
+    assert client.post(url, {"amount": "61.00", "asked": asked.pk}).status_code == 302
+    assert client.post(url, {"amount": "60.00", "asked": "x"}).status_code == 302
+    assert not Checkout.objects.exists()
+    response = client.post(url, {"amount": "60.00", "asked": asked.pk})
+    assert response.status_code == 303
+    checkout = Checkout.objects.get()
+    assert checkout.request == asked
+    unit = standin.orders[checkout.provider_checkout_id]["purchase_units"][0]
+    assert unit["amount"]["value"] == "60.00" and unit["description"] == "A horse"
+    standin.approve(checkout.provider_checkout_id)
+    _back(client, checkout, token=checkout.provider_checkout_id)
+    assert Payment.objects.get().amount == Decimal("60.00")
+    html = client.get(page).content.decode()
+    assert "Also asked" not in html
+    assert "The deposit to pay now: USD 265.00" in html  # 325 less the 60 paid
