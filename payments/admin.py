@@ -44,7 +44,7 @@ class PaymentRequestAdmin(admin.ModelAdmin):
                 request,
                 _(
                     "It is on the traveller's booking page now. If they do not have their link, "
-                    "send it from the bookings list (E-mail the traveller a link)."
+                    "send it from the bookings list (E-mail the traveller a link to their booking)."
                 ),
             )
 
