@@ -184,38 +184,42 @@ def release_expired_holds(*, now=None):
             with translation.override(settings.LANGUAGE_CODE):  # staff's language
                 text = _(
                     "Booking #%(pk)d: no deposit by %(when)s, so it is cancelled and its "
-                    "%(n)d seats are released."
+                    "%(n)d seats are released. To book them again, make a new booking from "
+                    "the request."
                 ) % {
                     "pk": booking.pk,
                     "when": timezone.localtime(booking.hold_until).strftime("%Y-%m-%d %H:%M"),
                     "n": booking.travellers,
                 }
-                history.record(
-                    inquiry=booking.inquiry_id,
+                tell_staff(
+                    booking=booking,
                     kind=EventKind.BOOKING,
-                    old=Booking.Status.AWAITING_DEPOSIT.label,
-                    new=Booking.Status.CANCELLED.label,
-                    text=text,
-                )
-                outbox.queue(
-                    kind=Kind.STAFF_NOTIFICATION,
-                    to=settings.INQUIRY_NOTIFY_EMAILS,
                     subject=_("Seats released: booking #%(pk)d, %(trek)s")
                     % {"pk": booking.pk, "trek": booking.trek.name},
-                    body=render_to_string(
-                        "bookings/email/hold_expired.txt",
-                        {
-                            "booking": booking,
-                            "text": text,
-                            "url": settings.SITE_URL + booking.get_admin_url(),
-                        },
-                    ),
-                    inquiry=booking.inquiry,
-                    booking=booking,
+                    text=text,
+                    old=Booking.Status.AWAITING_DEPOSIT.label,
+                    new=Booking.Status.CANCELLED.label,
                 )
         released.append(booking)
         logger.info("booking %s: hold expired, seats released", booking.pk)
     return released
+
+
+def tell_staff(*, booking, kind, subject, text, old="", new=""):
+    """Something about a booking staff must act on: an entry in the request's history and an
+    e-mail to the staff addresses (INQUIRY_NOTIFY_EMAILS), in this transaction."""
+    history.record(inquiry=booking.inquiry_id, kind=kind, old=old, new=new, text=text)
+    outbox.queue(
+        kind=Kind.STAFF_NOTIFICATION,
+        to=settings.INQUIRY_NOTIFY_EMAILS,
+        subject=subject,
+        body=render_to_string(
+            "bookings/email/to_staff.txt",
+            {"booking": booking, "text": text, "url": settings.SITE_URL + booking.get_admin_url()},
+        ),
+        inquiry=booking.inquiry,
+        booking=booking,
+    )
 
 
 def record_access(*, bookings, user, action):

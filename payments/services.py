@@ -224,23 +224,12 @@ def _flag(checkout, provider, remote):
 
 
 def _tell_staff(booking, text):
-    """A payment staff must look at: an entry in the request's history and an e-mail."""
-    history.record(inquiry=booking.inquiry_id, kind=EventKind.PAYMENT_FLAGGED, text=text)
-    with translation.override(settings.LANGUAGE_CODE):
-        outbox.queue(
-            kind=Kind.STAFF_NOTIFICATION,
-            to=settings.INQUIRY_NOTIFY_EMAILS,
-            subject=_("A payment to check: booking #%(pk)d") % {"pk": booking.pk},
-            body=render_to_string(
-                "payments/email/flagged.txt",
-                {
-                    "booking": booking,
-                    "text": text,
-                    "url": settings.SITE_URL + booking.get_admin_url(),
-                },
-            ),
-            inquiry=booking.inquiry,
+    with translation.override(settings.LANGUAGE_CODE):  # staff's language
+        booking_services.tell_staff(
             booking=booking,
+            kind=EventKind.PAYMENT_FLAGGED,
+            subject=_("A payment to check: booking #%(pk)d") % {"pk": booking.pk},
+            text=text,
         )
 
 
