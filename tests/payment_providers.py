@@ -40,6 +40,7 @@ CLIENT_ID = "AXwS-test-client"
 CLIENT_SECRET = "EL-test-secret"
 WEBHOOK_ID = "1JE4291016473214C"
 MP_TOKEN = "APP_USR-1234567890-test"
+MP_SANDBOX_TOKEN = "TEST-1234567890-test"  # Mercado Pago's test credentials start with TEST-
 MP_SECRET = "mp-webhook-secret-test"
 _SIGNING_KEY = b"stand-in's own key"
 
@@ -220,7 +221,7 @@ class StandIn:
         if paypal and bearer != "Bearer A21AAtest":
             return "401 Unauthorized", {"name": "AUTHENTICATION_FAILURE"}
         mercadopago = path.startswith(("/checkout/", "/v1/payments"))
-        if mercadopago and bearer != f"Bearer {MP_TOKEN}":
+        if mercadopago and bearer not in (f"Bearer {MP_TOKEN}", f"Bearer {MP_SANDBOX_TOKEN}"):
             return "401 Unauthorized", {"message": "invalid access token", "status": 401}
         data = json.loads(raw) if raw else {}
         with self.lock:

@@ -595,3 +595,33 @@ def test_staff_ask_for_an_amount_the_traveller_pays_it_online(
     html = client.get(page).content.decode()
     assert "Also asked" not in html
     assert "The deposit to pay now: USD 265.00" in html  # 325 less the 60 paid
+
+
+# --- manage.py payments_check (against the stand-in here; a developer's sandbox for real) ------
+
+
+def test_payments_check_opens_a_sandbox_payment_and_reads_it_back(providers, standin):
+    import io
+
+    from django.core.management import call_command
+
+    providers.MERCADOPAGO_ACCESS_TOKEN = pp.MP_SANDBOX_TOKEN
+    out = io.StringIO()
+    call_command("payments_check", stdout=out)
+    text = out.getvalue()
+    assert "PayPal: pay USD 1.00 at " in text and "Mercado Pago: pay PEN 1.00 at " in text
+    assert "/sandbox/redirect?pref_id=" in text  # a TEST- token pays on the sandbox
+    order_id = text.split("--fetch paypal:", 1)[1].split()[0]
+    standin.approve(order_id)
+    out = io.StringIO()
+    call_command("payments_check", "--fetch", f"paypal:{order_id}", stdout=out)
+    assert out.getvalue().startswith("PayPal: completed USD 1.00")
+    assert not Checkout.objects.exists() and not Payment.objects.exists()
+
+
+def test_payments_check_refuses_live_credentials(providers):
+    from django.core.management import CommandError, call_command
+
+    providers.PAYPAL_ENV = "live"
+    with pytest.raises(CommandError, match="live credentials"):
+        call_command("payments_check")
