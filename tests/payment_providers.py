@@ -68,6 +68,7 @@ class StandIn:
         self.captures = {}
         self.preferences = {}
         self.payments = {}
+        self.return_urls = {}  # order id -> where PayPal sends the traveller back
         self.calls = []
         self.capture_amount = None  # a capture of another amount (a mismatch test)
         self.hold = None  # a threading.Barrier every GET of a payment waits at
@@ -198,6 +199,8 @@ class StandIn:
         raw = environ["wsgi.input"].read(length) if length else b""
         with self.lock:
             self.calls.append((method, path))
+        if path == "/checkoutnow":
+            return self._checkout_page(method, environ, raw, start_response)
         status, body = self.route(method, path, environ, raw)
         payload = json.dumps(body).encode()
         start_response(
@@ -269,6 +272,36 @@ class StandIn:
                 return "200 OK", dict(payment)
         return "404 Not Found", {"name": "RESOURCE_NOT_FOUND"}
 
+    def _checkout_page(self, method, environ, raw, start_response):
+        """PayPal's hosted checkout, as a browser meets it: a page with a pay button; paying
+        approves the order and sends the traveller to the order's return_url with ?token=
+        (the order id) and &PayerID=, as PayPal does."""
+        from urllib.parse import parse_qs, urlencode
+
+        query = parse_qs(raw.decode() if method == "POST" else environ.get("QUERY_STRING", ""))
+        token = (query.get("token") or [""])[0]
+        if token not in self.orders:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"unknown order"]
+        if method == "POST":
+            self.approve(token)
+            back = (
+                self.return_urls[token] + "?" + urlencode({"token": token, "PayerID": "TESTBUYER"})
+            )
+            start_response("303 See Other", [("Location", back)])
+            return [b""]
+        amount = self.orders[token]["purchase_units"][0]["amount"]
+        page = (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">'
+            "<title>PayPal stand-in</title></head><body><main><h1>PayPal stand-in</h1>"
+            f"<p>{amount['currency_code']} {amount['value']}</p>"
+            f'<form method="post"><input type="hidden" name="token" value="{token}">'
+            "<button>Pay now</button></form></main></body></html>"
+        ).encode()
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [page]
+
     def _create_order(self, environ, data):
         request_id = environ.get("HTTP_PAYPAL_REQUEST_ID", "")
         if request_id in self.order_requests:
@@ -295,6 +328,8 @@ class StandIn:
             ],
         }
         self.order_requests[request_id] = order_id
+        context = data.get("payment_source", {}).get("paypal", {}).get("experience_context", {})
+        self.return_urls[order_id] = context.get("return_url", "")
         return "200 OK", self.orders[order_id]
 
     def _capture(self, order_id):
