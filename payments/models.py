@@ -264,6 +264,12 @@ class Checkout(models.Model):
                 condition=~Q(provider_checkout_id=""),
                 name="payments_checkout_unique_provider_id",
             ),
+            # One checkout per provider payment: a payment is flagged or recorded once.
+            models.UniqueConstraint(
+                fields=["provider", "provider_payment_id"],
+                condition=~Q(provider_payment_id=""),
+                name="payments_checkout_unique_provider_payment",
+            ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0) & Q(charged_amount__gt=0),
                 name="payments_checkout_amounts_positive",

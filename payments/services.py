@@ -118,6 +118,13 @@ def settle(*, provider, remote):
         ):
             logger.warning("%s: a payment for an unknown checkout", provider.identifier)
             return Outcome.UNKNOWN
+        known = checkout.provider_payment_id
+        if known and remote.payment_id != known:
+            # Another payment for the same checkout (a Mercado Pago preference can be paid
+            # twice): never counted, flagged once for staff.
+            if remote.state == RemotePayment.State.COMPLETED:
+                return _flag_another(checkout, provider, remote)
+            return Outcome.PENDING
         if checkout.status == Checkout.Status.FLAGGED:
             return Outcome.FLAGGED
         if remote.state == RemotePayment.State.PENDING and checkout.payment_id is None:
@@ -221,6 +228,36 @@ def _flag(checkout, provider, remote):
     )
     _tell_staff(booking, text)
     logger.warning("booking %s: %s payment flagged", booking.pk, provider.identifier)
+
+
+def _flag_another(checkout, provider, remote):
+    """A second payment for one checkout: kept as a flagged checkout of its own (unique by
+    the provider's payment id, so told once), for staff to refund or record by hand."""
+    try:
+        with transaction.atomic():
+            Checkout.objects.create(
+                booking=checkout.booking,
+                provider=provider.identifier,
+                description=f"Another payment for checkout {checkout.reference}",
+                amount=checkout.amount,
+                currency=checkout.currency,
+                charged_amount=checkout.charged_amount,
+                charged_currency=checkout.charged_currency,
+                status=Checkout.Status.FLAGGED,
+                provider_payment_id=remote.payment_id[:100],
+                received=shown_money(remote.currency, remote.amount)[:40],
+            )
+    except IntegrityError:
+        return Outcome.FLAGGED  # told already
+    booking = checkout.booking
+    _tell_staff(
+        booking,
+        f"{provider.verbose_name}: another payment ({shown_money(remote.currency, remote.amount)}, "
+        f"payment {remote.payment_id}) for what was paid already (payment "
+        f"{checkout.provider_payment_id}), booking #{booking.pk}. Not counted: refund it, "
+        "or record it by hand.",
+    )
+    return Outcome.FLAGGED
 
 
 def _tell_staff(booking, text):

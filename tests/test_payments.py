@@ -625,3 +625,24 @@ def test_payments_check_refuses_live_credentials(providers):
     providers.PAYPAL_ENV = "live"
     with pytest.raises(CommandError, match="live credentials"):
         call_command("payments_check")
+
+
+def test_a_second_payment_for_one_checkout_is_flagged_once_not_counted(client, providers, standin):
+    booking = _booking()
+    _rate()
+    _pay(client, booking, "mercadopago")
+    checkout = Checkout.objects.get()
+    first = standin.mp_pay(checkout.provider_checkout_id)
+    second = standin.mp_pay(checkout.provider_checkout_id)  # the same preference paid again
+    for payment_id in (first, second, second):
+        query, body, headers = standin.mp_notification(payment_id)
+        assert _notify(client, "mercadopago", body, headers, query).status_code == 200
+    assert Payment.objects.get().provider_reference == str(first)
+    flagged = Checkout.objects.get(status=Checkout.Status.FLAGGED)
+    assert flagged.provider_payment_id == str(second) and flagged.received == "PEN 1218.75"
+    assert booking.inquiry.events.filter(kind="payment_flagged").count() == 1
+    # A refund of the second payment does not touch the first one's record.
+    standin.mp_refund(second, 1218.75)
+    query, body, headers = standin.mp_notification(second)
+    _notify(client, "mercadopago", body, headers, query)
+    assert Payment.objects.get().refunded == 0
