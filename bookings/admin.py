@@ -18,7 +18,14 @@ from treks.models import Departure
 
 from . import services
 from .forms import BookingFromInquiryForm, PaymentForm
-from .models import Booking, BookingLink, Payment, Traveller, TravellerDataAccess
+from .models import (
+    LIVE_STATUSES,
+    Booking,
+    BookingLink,
+    Payment,
+    Traveller,
+    TravellerDataAccess,
+)
 
 DOCUMENTS_PERMISSION = "bookings.view_traveller_documents"
 
@@ -31,8 +38,17 @@ class PaymentInline(admin.TabularInline):
     model = Payment
     form = PaymentForm
     extra = 1
-    fields = ["amount", "paid_on", "method", "reference", "recorded_by", "recorded_at"]
-    readonly_fields = ["recorded_by", "recorded_at"]
+    fields = [
+        "amount",
+        "paid_on",
+        "method",
+        "reference",
+        "charged",
+        "refunded",
+        "recorded_by",
+        "recorded_at",
+    ]
+    readonly_fields = ["charged", "refunded", "recorded_by", "recorded_at"]
 
 
 class TravellerInline(admin.TabularInline):
@@ -88,7 +104,7 @@ class BalanceFilter(admin.SimpleListFilter):
         paid = (
             Payment.objects.filter(booking=OuterRef("pk"))
             .values("booking")
-            .annotate(total=Sum("amount"))
+            .annotate(total=Sum(F("amount") - F("refunded")))
             .values("total")
         )
         queryset = queryset.annotate(
@@ -146,7 +162,10 @@ class BookingAdmin(admin.ModelAdmin):
         "documents_purged_at",
     ]
     fieldsets = [
-        (None, {"fields": [("status", "inquiry"), ("name", "email", "language")]}),
+        (
+            None,
+            {"fields": [("status", "hold_until", "inquiry"), ("name", "email", "language")]},
+        ),
         (
             _("The trip"),
             {
@@ -200,6 +219,8 @@ class BookingAdmin(admin.ModelAdmin):
             payment.save()
         for gone in formset.deleted_objects:
             gone.delete()
+        if formset.model is Payment:
+            services.follow_the_money(booking=form.instance, actor=request.user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if can_see_documents(request) and request.method == "GET":
@@ -227,7 +248,7 @@ class BookingAdmin(admin.ModelAdmin):
     @admin.action(description=_("E-mail the traveller a link to their booking"))
     def send_links(self, request, queryset):
         sent = 0
-        for booking in queryset.filter(status=Booking.Status.CONFIRMED):
+        for booking in queryset.filter(status__in=LIVE_STATUSES):
             services.send_link(booking=booking)
             sent += 1
         # Queued in the outbox with each new link: send_outbox sends them within a minute.
@@ -357,9 +378,7 @@ class BookingAdmin(admin.ModelAdmin):
             raise PermissionDenied
         departure = get_object_or_404(Departure.objects.select_related("trek"), pk=departure_id)
         bookings = list(
-            departure.bookings.filter(status=Booking.Status.CONFIRMED).prefetch_related(
-                "traveller_rows"
-            )
+            departure.bookings.filter(status__in=LIVE_STATUSES).prefetch_related("traveller_rows")
         )
         services.record_access(
             bookings=bookings, user=request.user, action=TravellerDataAccess.Action.SHEET

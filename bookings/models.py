@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,11 @@ MONEY = {"max_digits": 10, "decimal_places": 2}
 
 class Booking(models.Model):
     class Status(models.TextChoices):
+        # The booking's life follows the money (services.follow_the_money): seats are held
+        # while the deposit is awaited, the deposit confirms it, the balance pays it.
+        AWAITING_DEPOSIT = "awaiting_deposit", _("Awaiting deposit")
         CONFIRMED = "confirmed", _("Confirmed")
+        PAID = "paid", _("Paid in full")
         CANCELLED = "cancelled", _("Cancelled")
 
     inquiry = models.ForeignKey(
@@ -68,7 +72,16 @@ class Booking(models.Model):
         help_text=_("Bank transfer details or a payment link, shown on the traveller's page."),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+        _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_DEPOSIT
+    )
+    hold_until = models.DateTimeField(
+        _("seats held until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "With no deposit by then, the booking is cancelled, its seats released and staff "
+            "told (manage.py release_holds). Empty: held until staff cancel it."
+        ),
     )
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("e-mail"), max_length=254)
@@ -125,7 +138,7 @@ class Booking(models.Model):
                 violation_error_message=_("The deposit must be between 0 and the total price."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["confirmed", "cancelled"]),
+                condition=Q(status__in=["awaiting_deposit", "confirmed", "paid", "cancelled"]),
                 name="bookings_booking_status_valid",
                 violation_error_message=_("Unknown status."),
             ),
@@ -138,11 +151,26 @@ class Booking(models.Model):
         return reverse("admin:bookings_booking_change", args=[self.pk])
 
     @property
+    def is_live(self):
+        return self.status in LIVE_STATUSES
+
+    @property
     def paid(self):
-        """What staff recorded as paid (uses prefetched payments when there are any)."""
+        """What was paid, less what was refunded, in the booking's currency (uses prefetched
+        payments when there are any)."""
         if "payments" in getattr(self, "_prefetched_objects_cache", {}):
-            return sum((p.amount for p in self.payments.all()), Decimal(0))
-        return self.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+            return sum((p.net for p in self.payments.all()), Decimal(0))
+        total = self.payments.aggregate(total=Sum(F("amount") - F("refunded")))["total"]
+        return total or Decimal(0)
+
+    def status_for(self, paid):
+        """The status `paid` (net) gives a live booking: the deposit confirms it, the whole
+        price pays it."""
+        if paid >= self.total_price:
+            return self.Status.PAID
+        if paid >= self.deposit_due:
+            return self.Status.CONFIRMED
+        return self.Status.AWAITING_DEPOSIT
 
     @property
     def balance(self):
@@ -151,6 +179,23 @@ class Booking(models.Model):
     @property
     def deposit_outstanding(self):
         return max(self.deposit_due - self.paid, Decimal(0))
+
+    @property
+    def due_now(self):
+        """What the traveller is asked to pay now: the deposit while it is outstanding, then
+        the balance."""
+        paid = self.paid
+        if paid < self.deposit_due:
+            return self.deposit_due - paid
+        return max(self.total_price - paid, Decimal(0))
+
+
+# A booking that holds its seats and can be paid: everything but cancelled.
+LIVE_STATUSES = (
+    Booking.Status.AWAITING_DEPOSIT,
+    Booking.Status.CONFIRMED,
+    Booking.Status.PAID,
+)
 
 
 class Traveller(models.Model):
@@ -211,6 +256,8 @@ class Payment(models.Model):
         PAYMENT_LINK = "payment_link", _("Payment link")
         CASH = "cash", _("Cash")
         CARD_CHECKOUT = "card_checkout", _("Card, through the payment provider")
+        PAYPAL = "paypal", _("PayPal (online)")
+        MERCADOPAGO = "mercadopago", _("Mercado Pago (online)")
 
     booking = models.ForeignKey(
         Booking, on_delete=models.CASCADE, related_name="payments", verbose_name=_("booking")
@@ -225,6 +272,27 @@ class Payment(models.Model):
         max_length=100,
         blank=True,
         help_text=_("The bank's or the provider's reference. Never a card number."),
+    )
+    # Online payments (the payments app): the provider's own id of the payment (PayPal's
+    # capture, Mercado Pago's payment), unique per method so that a notification and the
+    # traveller's return arriving at once record it once; what the provider charged (soles
+    # for Mercado Pago) and what it refunded since, in the booking's currency.
+    provider_reference = models.CharField(
+        _("provider's payment id"), max_length=100, blank=True, editable=False
+    )
+    charged = models.CharField(
+        _("charged"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_("What the provider charged, in its currency (PEN 1462.50)."),
+    )
+    refunded = models.DecimalField(
+        _("refunded"),
+        **MONEY,
+        default=Decimal(0),
+        editable=False,
+        help_text=_("Refunded or charged back by the provider, in the booking's currency."),
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
     recorded_by = models.ForeignKey(
@@ -247,10 +315,25 @@ class Payment(models.Model):
                 name="bookings_payment_amount_positive",
                 violation_error_message=_("A payment is more than 0."),
             ),
+            models.CheckConstraint(
+                condition=Q(refunded__gte=0) & Q(refunded__lte=models.F("amount")),
+                name="bookings_payment_refund_within_amount",
+                violation_error_message=_("A refund is between 0 and the payment."),
+            ),
+            models.UniqueConstraint(
+                fields=["method", "provider_reference"],
+                condition=~Q(provider_reference=""),
+                name="bookings_payment_unique_provider_reference",
+                violation_error_message=_("This provider's payment is recorded already."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.amount} {self.get_method_display()} {self.paid_on:%Y-%m-%d}"
+
+    @property
+    def net(self):
+        return self.amount - self.refunded
 
 
 def new_link_token():

@@ -14,12 +14,14 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from desk import history
 from desk import services as desk_services
+from desk.models import EventKind
 from inquiries.models import Inquiry
 from operator_site import details, pagecache
 from outbox import mail as outbox
@@ -27,7 +29,7 @@ from outbox.models import Kind
 from treks.models import Departure
 
 from . import links
-from .models import Booking, BookingLink, Traveller, TravellerDataAccess
+from .models import LIVE_STATUSES, Booking, BookingLink, Traveller, TravellerDataAccess
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +88,11 @@ def book(
             deposit_due=deposit_due,
             balance_due_date=balance_due_date,
             payment_instructions=payment_instructions,
+            hold_until=(
+                timezone.now() + datetime.timedelta(hours=settings.BOOKING_HOLD_HOURS)
+                if departure is not None and deposit_due > 0
+                else None
+            ),
             name=inquiry.name,
             email=inquiry.email,
             language=inquiry.language,
@@ -94,10 +101,8 @@ def book(
         Traveller.objects.bulk_create(
             Traveller(booking=booking, position=n) for n in range(1, travellers + 1)
         )
-        # Through the desk, like every status change: the request's history says who won it.
-        desk_services.set_status(
-            inquiries=Inquiry.objects.filter(pk=inquiry.pk), status=Inquiry.Status.WON, actor=user
-        )
+        # Awaiting its deposit; one of 0 confirms it (and wins the request) at once.
+        follow_the_money(booking=booking, actor=user)
         if departure is not None:
             pagecache.bump()  # the seats left on the trek page
     logger.info("booking %s made (%d travellers)", booking.pk, travellers)
@@ -111,20 +116,56 @@ def end_date(trek, start):
 
 def follow_departure(*, departure):
     """A departure moved by staff: its bookings start (and end) on its new date. Returns the
-    confirmed bookings, with their new dates."""
+    live bookings (awaiting a deposit, confirmed or paid), with their new dates."""
     bookings = Booking.objects.filter(departure=departure)
     bookings.update(
         start_date=departure.start_date, end_date=end_date(departure.trek, departure.start_date)
     )
-    return list(bookings.filter(status=Booking.Status.CONFIRMED).select_related("trek"))
+    return list(bookings.filter(status__in=LIVE_STATUSES).select_related("trek"))
 
 
-def cancel(*, booking):
-    """Cancel a booking and release its seats; False when it was already cancelled."""
+def follow_the_money(*, booking, actor=None):
+    """Move a live booking's status with what is paid (net of refunds): awaiting deposit,
+    confirmed once the deposit is paid, paid once the whole price is, and back again when a
+    refund takes it under. The request is won when the deposit is paid, through the desk.
+    Each change goes into the request's history. Call it in the transaction that changed the
+    payments; returns the status."""
     with transaction.atomic():
-        changed = Booking.objects.filter(pk=booking.pk, status=Booking.Status.CONFIRMED).update(
-            status=Booking.Status.CANCELLED, cancelled_at=timezone.now()
-        )
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        old = locked.status
+        if old not in LIVE_STATUSES:
+            return old
+        new = locked.status_for(locked.paid)
+        if new != old:
+            Booking.objects.filter(pk=locked.pk).update(status=new)
+            with translation.override(settings.LANGUAGE_CODE):  # the history's language
+                history.record(
+                    inquiry=locked.inquiry_id,
+                    kind=EventKind.BOOKING,
+                    actor=actor,
+                    old=Booking.Status(old).label,
+                    new=Booking.Status(new).label,
+                    text=f"Booking #{locked.pk}",
+                )
+        if new != Booking.Status.AWAITING_DEPOSIT:
+            # Through the desk, like every status change: the request's history says so.
+            desk_services.set_status(
+                inquiries=Inquiry.objects.filter(pk=locked.inquiry_id),
+                status=Inquiry.Status.WON,
+                actor=actor,
+            )
+    booking.status = new
+    return new
+
+
+def cancel(*, booking, only_if=None):
+    """Cancel a booking and release its seats; False when it was already cancelled (or, with
+    `only_if`, a Q the booking's row must still match, when it no longer does)."""
+    with transaction.atomic():
+        rows = Booking.objects.filter(pk=booking.pk, status__in=LIVE_STATUSES)
+        if only_if is not None:
+            rows = rows.filter(only_if)
+        changed = rows.update(status=Booking.Status.CANCELLED, cancelled_at=timezone.now())
         if not changed:
             return False
         if booking.departure_id:
@@ -137,6 +178,62 @@ def cancel(*, booking):
         )
     logger.info("booking %s cancelled", booking.pk)
     return True
+
+
+def release_expired_holds(*, now=None):
+    """Cancel the bookings still awaiting their deposit when their hold ended: seats released,
+    links revoked, an entry in the request's history and an e-mail to staff. Conditional on
+    the row, so a deposit recorded a moment before wins, and two runs release once. Returns
+    the bookings released."""
+    now = now or timezone.now()
+    expired = Booking.objects.filter(
+        status=Booking.Status.AWAITING_DEPOSIT, hold_until__lt=now
+    ).select_related("trek", "inquiry")
+    released = []
+    for booking in expired:
+        with transaction.atomic():
+            still = Q(status=Booking.Status.AWAITING_DEPOSIT, hold_until__lt=now)
+            if not cancel(booking=booking, only_if=still):
+                continue
+            with translation.override(settings.LANGUAGE_CODE):  # staff's language
+                text = _(
+                    "Booking #%(pk)d: no deposit by %(when)s, so it is cancelled and its "
+                    "%(n)d seats are released. To book them again, make a new booking from "
+                    "the request."
+                ) % {
+                    "pk": booking.pk,
+                    "when": timezone.localtime(booking.hold_until).strftime("%Y-%m-%d %H:%M"),
+                    "n": booking.travellers,
+                }
+                tell_staff(
+                    booking=booking,
+                    kind=EventKind.BOOKING,
+                    subject=_("Seats released: booking #%(pk)d, %(trek)s")
+                    % {"pk": booking.pk, "trek": booking.trek.name},
+                    text=text,
+                    old=Booking.Status.AWAITING_DEPOSIT.label,
+                    new=Booking.Status.CANCELLED.label,
+                )
+        released.append(booking)
+        logger.info("booking %s: hold expired, seats released", booking.pk)
+    return released
+
+
+def tell_staff(*, booking, kind, subject, text, old="", new=""):
+    """Something about a booking staff must act on: an entry in the request's history and an
+    e-mail to the staff addresses (INQUIRY_NOTIFY_EMAILS), in this transaction."""
+    history.record(inquiry=booking.inquiry_id, kind=kind, old=old, new=new, text=text)
+    outbox.queue(
+        kind=Kind.STAFF_NOTIFICATION,
+        to=settings.INQUIRY_NOTIFY_EMAILS,
+        subject=subject,
+        body=render_to_string(
+            "bookings/email/to_staff.txt",
+            {"booking": booking, "text": text, "url": settings.SITE_URL + booking.get_admin_url()},
+        ),
+        inquiry=booking.inquiry,
+        booking=booking,
+    )
 
 
 def record_access(*, bookings, user, action):

@@ -17,6 +17,7 @@ from operator_site import kept, pagecache
 from . import links
 from .forms import TermsForm, TravellerForm
 from .models import Booking
+from .signals import booking_page_payment
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +52,9 @@ class BookingPageView(View):
     http_method_names = ["get", "post", "head"]
 
     def dispatch(self, request, signed):
+        self.signed = signed
         self.link = links.read(signed)
-        if self.link is None or self.link.booking.status != Booking.Status.CONFIRMED:
+        if self.link is None or not self.link.booking.is_live:
             # Expired, revoked or cancelled while the page was open: what was typed is shown
             # back, so that it can be sent to us another way.
             return _private(kept.refusal(request, "bookings/link_invalid.html", 404))
@@ -170,6 +172,13 @@ class BookingPageView(View):
             "terms_form": terms_form or TermsForm(),
             "paid": booking.paid,
             "balance": booking.balance,
+            "payment_parts": [
+                html
+                for _receiver, html in booking_page_payment.send(
+                    sender=Booking, request=request, booking=booking, signed=self.signed
+                )
+                if html
+            ],
         }
         response = pagecache.serve(
             request,

@@ -21,6 +21,11 @@ class EventKind(models.TextChoices):
     EMAIL_FAILED = "email_failed", _("E-mail failed (retried)")
     EMAIL_GAVE_UP = "email_gave_up", _("E-mail not sent: gave up (retry in the outbox)")
     MESSAGE_SKIPPED = "message_skipped", _("Message to the traveller skipped")
+    # A booking's life, written here by the bookings and payments apps: its status as the
+    # money comes in, and each payment, refund or flagged payment from a provider.
+    BOOKING = "booking", _("Booking status changed")
+    PAYMENT = "payment", _("Payment")
+    PAYMENT_FLAGGED = "payment_flagged", _("Payment to check")
 
 
 class InquiryEvent(models.Model):

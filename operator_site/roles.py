@@ -1,7 +1,7 @@
 """The staff roles, as groups: what each may do in admin, across every app. One definition
 (site-wide machinery, so here and not in one app: a reviewer reads every grant in one table),
 applied by the migrations desk/0003, desk/0005, operator_site/0007, operator_site/0010 and
-trip_messages/0002 and by `manage.py staff_roles` after a new model arrives.
+trip_messages/0002, payments/0002 and by `manage.py staff_roles` after a new model arrives.
 
 - Sales answer requests: see and work every request (never delete one: only superusers may),
   manage the reply templates, the departures, the bookings made from requests with their
@@ -41,6 +41,11 @@ ROLES = {
         "bookings.traveller": ["view", "add", "change"],
         "bookings.bookinglink": ["view", "change"],
         "reviews.reviewrequest": ["view", "add", "change", "delete"],
+        # Online payments: the day's exchange rate, amounts asked of a traveller, and the
+        # checkouts (read-only: what a provider confirms is recorded by the site).
+        "payments.exchangerate": ["view", "add", "change"],
+        "payments.paymentrequest": ["view", "add", "change"],
+        "payments.checkout": ["view"],
         # The site's e-mails: see why one is late, retry what gave up (never add or delete).
         "outbox.message": ["view", "change"],
         # The messages that keep travellers informed: their texts and timing, each booking's

@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     # After bookings: its admin adds the booking's messages to the booking's page.
     "trip_messages",
     "pages",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -448,6 +449,37 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=(), browsing-topics=()"
 )
 
+# Online payments (payments app, docs/payments.md): a provider is offered when its settings are
+# set. PayPal charges dollars through its Orders v2 API; Mercado Pago charges soles (Checkout
+# Pro) at the exchange rate staff set for the day. The API and checkout addresses are fixed per
+# environment; tests point them at a local stand-in server.
+PAYPAL_CLIENT_ID = env_str("PAYPAL_CLIENT_ID")
+PAYPAL_CLIENT_SECRET = env_str("PAYPAL_CLIENT_SECRET")
+PAYPAL_WEBHOOK_ID = env_str("PAYPAL_WEBHOOK_ID")
+PAYPAL_ENV = env_str("PAYPAL_ENV") or "sandbox"
+if PAYPAL_ENV not in ("sandbox", "live"):
+    raise ImproperlyConfigured(f"PAYPAL_ENV must be sandbox or live; got {PAYPAL_ENV!r}")
+PAYPAL_API_URL = {
+    "sandbox": "https://api-m.sandbox.paypal.com",
+    "live": "https://api-m.paypal.com",
+}[PAYPAL_ENV]
+PAYPAL_CHECKOUT_ORIGINS = [
+    {"sandbox": "https://www.sandbox.paypal.com/", "live": "https://www.paypal.com/"}[PAYPAL_ENV]
+]
+MERCADOPAGO_ACCESS_TOKEN = env_str("MERCADOPAGO_ACCESS_TOKEN")
+MERCADOPAGO_WEBHOOK_SECRET = env_str("MERCADOPAGO_WEBHOOK_SECRET")
+MERCADOPAGO_API_URL = "https://api.mercadopago.com"
+MERCADOPAGO_CHECKOUT_ORIGINS = [
+    "https://www.mercadopago.com.pe/",
+    "https://sandbox.mercadopago.com.pe/",
+]
+# Seconds one call to a provider may take before the traveller is told to try again.
+PAYMENTS_TIMEOUT = env_int("PAYMENTS_TIMEOUT", 10, minimum=1, maximum=20)
+PAYMENT_CHECKOUT_ORIGINS = [
+    *(PAYPAL_CHECKOUT_ORIGINS if PAYPAL_CLIENT_ID else []),
+    *(MERCADOPAGO_CHECKOUT_ORIGINS if MERCADOPAGO_ACCESS_TOKEN else []),
+]
+
 # Content-Security-Policy: only the site's own files. No inline script or style anywhere (the
 # JSON-LD data blocks are data, which CSP does not govern); a template that really needs an
 # inline script writes nonce="{{ request.csp_nonce }}", and only then does the header carry a
@@ -462,7 +494,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # The booking page's pay buttons post here and are redirected to the provider's hosted
+        # checkout: a form's redirect is held to form-action too (payments settings below).
+        "form-action": [SELF, *PAYMENT_CHECKOUT_ORIGINS],
         "frame-ancestors": [NONE],
         **({"upgrade-insecure-requests": True} if HTTPS else {}),
     },
@@ -661,6 +695,9 @@ INQUIRY_CONFIRMATIONS_PER_DAY = env_int("INQUIRY_CONFIRMATIONS_PER_DAY", 3, mini
 # deletes it (run it daily from cron).
 INQUIRY_SPAM_KEEP_DAYS = env_int("INQUIRY_SPAM_KEEP_DAYS", 30, minimum=1, maximum=3650)
 # Days a traveller's booking link works after it was sent (a new one can be sent from admin).
+# Hours a new booking holds its seats while its deposit is awaited (staff can change one
+# booking's in admin); then release_holds cancels it and tells staff.
+BOOKING_HOLD_HOURS = env_int("BOOKING_HOLD_HOURS", 72, minimum=1, maximum=24 * 60)
 BOOKING_LINK_MAX_AGE_DAYS = env_int("BOOKING_LINK_MAX_AGE_DAYS", 180, minimum=1, maximum=730)
 # Days after a trip ends before its travellers' passport details are deleted.
 TRAVELLER_DATA_KEEP_DAYS = env_int("TRAVELLER_DATA_KEEP_DAYS", 90, minimum=1, maximum=3650)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     # The default og:image, drawn from the operator's details: a new phone is on the next card.
     path("og-card.png", views.social_card, name="social_card"),
+    # The payment providers' notifications: one address, whatever the language.
+    path("", include("payments.hooks_urls")),
 ]
 
 # English at the addresses it always had (/treks/lares-trek/), Spanish under /es/ with
@@ -38,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("", include("blog.urls")),
     path("", include("reviews.urls")),
     path("", include("bookings.urls")),
+    path("", include("payments.urls")),
     prefix_default_language=False,
 )
 

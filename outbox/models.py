@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     PRE_TRIP = "pre_trip", _("Pre-trip information")
     DEPARTURE_CANCELLED = "departure_cancelled", _("Departure cancelled")
     DEPARTURE_MOVED = "departure_moved", _("Departure moved")
+    PAYMENT_RECEIPT = "payment_receipt", _("Payment receipt")
 
 
 class Status(models.TextChoices):

@@ -303,6 +303,12 @@ def payment_post(booking, **row):
         "balance_due_date": booking.balance_due_date.isoformat(),
         "payment_instructions": booking.payment_instructions,
     }
+    if booking.hold_until is not None:  # the admin's date and time fields, as shown
+        from django.utils import timezone as tz
+
+        held = tz.localtime(booking.hold_until)
+        data["hold_until_0"] = held.date().isoformat()
+        data["hold_until_1"] = held.strftime("%H:%M:%S")
     for n, traveller in enumerate(booking.traveller_rows.all()):
         data[f"traveller_rows-{n}-id"] = str(traveller.pk)
         data[f"traveller_rows-{n}-booking"] = str(booking.pk)

@@ -65,11 +65,20 @@ def test_staff_make_a_booking_from_a_request_in_one_step(staff_client):
     assert booking.deposit_due == Decimal("390.00")
     assert booking.end_date == _in(33)
     assert booking.traveller_rows.count() == 2
+    # Seats held, awaiting the deposit: the request is won when the deposit is paid (issue 24).
+    assert booking.status == Booking.Status.AWAITING_DEPOSIT
     inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.NEW
+    record_payment_in_admin(staff_client, booking, amount="390", method="bank_transfer")
+    booking.refresh_from_db()
+    inquiry.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
     assert inquiry.status == Inquiry.Status.WON
     # Through the one history writer, like every status change.
     (event,) = inquiry.events.filter(kind="status")
     assert (event.old_value, event.new_value, event.actor.username) == ("new", "won", "staff")
+    (moved,) = inquiry.events.filter(kind="booking")
+    assert (moved.old_value, moved.new_value) == ("Awaiting deposit", "Confirmed")
 
 
 def test_a_private_booking_holds_no_seats(staff_client):

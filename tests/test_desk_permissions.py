@@ -56,6 +56,9 @@ EXPECTED = {
         "trip_messages.timing": "vc",
         "trip_messages.tripmessage": "vc",
         "trip_messages.departurechange": "v",
+        "payments.exchangerate": "vac",
+        "payments.paymentrequest": "vac",  # withdrawn, never deleted
+        "payments.checkout": "v",
         **dict.fromkeys(CATALOGUE, "v"),  # reads the catalogue, cannot edit it
     },
     "Content": {
@@ -92,6 +95,8 @@ NOBODY = {
     "trip_messages.timing": "ad",
     "trip_messages.tripmessage": "ad",
     "trip_messages.departurechange": "acd",
+    # What was asked of a provider is written by the site only, and kept.
+    "payments.checkout": "ad",
 }
 # What each URL of a model's admin needs (by the end of its name).
 NEEDS = {
@@ -123,6 +128,7 @@ def objects(django_user_model):
     from bookings.models import BookingLink, TravellerDataAccess
     from desk.models import ReplyTemplate
     from operator_site.models import NotFoundPath, ToConfirm
+    from payments.models import Checkout, ExchangeRate, PaymentRequest
     from reviews.models import ReviewRequest
     from treks.models import TrekFAQ
     from trip_messages.models import DepartureChange
@@ -157,6 +163,16 @@ def objects(django_user_model):
         cancelled=True,
         old_start_date=booking.start_date,
         new_start_date=booking.start_date,
+    )
+    ExchangeRate.objects.create(rate="3.75")
+    PaymentRequest.objects.create(booking=booking, amount=50, description="A horse")
+    Checkout.objects.create(
+        booking=booking,
+        provider="paypal",
+        amount=50,
+        currency="USD",
+        charged_amount=50,
+        charged_currency="USD",
     )
     Redirect.objects.create(site_id=1, old_path="/old.html", new_path="/treks/")
     NotFoundPath.objects.create(path="/gone.html")

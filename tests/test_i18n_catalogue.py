@@ -79,6 +79,7 @@ def test_the_catalogue_covers_every_marked_string(tmp_path):
         "outbox",
         "trip_messages",
         "pages",
+        "payments",
         "templates",
         "locale",
     ):

@@ -21,6 +21,7 @@ from tests.factories import (
     make_departure,
     make_trek,
     make_walk,
+    record_payment_in_admin,
     send_outbox,
     set_operator,
 )
@@ -98,6 +99,9 @@ def test_with_the_mail_server_down_nothing_fails_and_one_run_delivers_everything
         {"action": "send_links", "_selected_action": [booking.pk]},
     )
     assert response.status_code == 302
+    # The deposit paid by bank transfer, recorded by staff: the booking is confirmed and the
+    # request won (issue 24: a request is won when its deposit is paid).
+    record_payment_in_admin(sales, booking, amount=str(booking.deposit_due))
 
     # 4. Staff ask for a review: the trip ended yesterday.
     yesterday = timezone.localdate() - datetime.timedelta(days=1)

@@ -21,8 +21,16 @@ def _pytest_with_redis_missing(ci, data_dir):
     # --no-migrations: the nested run is about the skip or the failure, and pytest-django sets
     # up a database for every test; built from the models it takes a second, not ten.
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--no-migrations", "-rs"]
-        + [REDIS_TEST],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--no-migrations",
+            "-rs",
+            REDIS_TEST,
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

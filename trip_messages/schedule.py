@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bookings.models import Booking
+from bookings.models import LIVE_STATUSES, Booking
 from desk import history
 from desk.models import EventKind
 from inquiries.validators import mail_address
@@ -95,7 +95,7 @@ def replan(booking, *, now=None):
 
 
 def tell_of_change(*, departure, cancelled, old_start_date, actor, now=None):
-    """A departure cancelled or moved by staff: one message per confirmed booking, at once,
+    """A departure cancelled or moved by staff: one message per live booking, at once,
     for this change (called in the transaction that made the change)."""
     now = now or timezone.now()
     change = DepartureChange.objects.create(
@@ -107,7 +107,7 @@ def tell_of_change(*, departure, cancelled, old_start_date, actor, now=None):
     )
     kind = Kind.DEPARTURE_CANCELLED if cancelled else Kind.DEPARTURE_MOVED
     timing = Timing.current()
-    bookings = Booking.objects.filter(departure=departure, status=Booking.Status.CONFIRMED)
+    bookings = Booking.objects.filter(departure=departure, status__in=LIVE_STATUSES)
     rows = []
     for booking in bookings:
         due, stale = moments(booking, kind, timing=timing, now=now)

@@ -33,8 +33,8 @@ PREFIX = "site"
 # name -> (what it does, the commands, when, systemd's OnCalendar, timer extras)
 JOBS = {
     "send-outbox": (
-        "send the e-mails due",
-        ["send_outbox"],
+        "release the seats of bookings whose deposit did not come in time; send the e-mails due",
+        ["release_holds", "send_outbox"],
         "every minute",
         "*-*-* *:*:00",
         # The default accuracy (a minute) would let a run slip into the next one's minute.
