@@ -30,11 +30,13 @@ $(DATA_DIR)/secret_key:
 
 run: install $(DATA_DIR)/secret_key
 	@DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" $(BIN)/python manage.py prepare_site
-	@# The outbox sent every 10 s beside gunicorn (cron's job in production), so the site's
-	@# e-mails print in this terminal; the loop ends with gunicorn. gunicorn's start-up lines
+	@# Seat holds released and the outbox sent every 10 s beside gunicorn (cron's job in
+	@# production), so the site's e-mails print in this terminal; the loop ends with gunicorn.
+	@# gunicorn's start-up lines
 	@# at warning level: prepare_site's address and login stay last.
 	@export DJANGO_SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
-	  ( while sleep 10; do $(BIN)/python manage.py send_outbox --verbosity 0 || true; done ) & \
+	  ( while sleep 10; do $(BIN)/python manage.py release_holds --verbosity 0; \
+	    $(BIN)/python manage.py send_outbox --verbosity 0 || true; done ) & \
 	  outbox=$$!; trap 'kill $$outbox 2>/dev/null' EXIT; \
 	  $(BIN)/gunicorn -c operator_site/gunicorn.conf.py --log-level warning operator_site.wsgi
 
