@@ -11,7 +11,6 @@ import datetime
 import zoneinfo
 from urllib.parse import urlsplit
 
-import icalendar
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,9 @@ def trip_calendar(*, booking, trek, operator, url, sequence=0):
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     now = timezone.now()
+    # Imported here: only send_outbox writes calendars, and web workers stay lighter.
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{operator.name}//{domain}//")
     calendar.add("version", "2.0")

@@ -5,20 +5,27 @@ a hosted checkout (`start`), is asked again for a payment whenever something say
 notification says is believed by itself: the payment recorded is what `fetch` got from the
 provider's API."""
 
+import functools
 import json
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-import httpx
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-# One client per process: it builds its TLS context (the CA bundle) once, not on every call,
-# and keeps connections to the provider open between calls. Thread-safe; nothing in it is
-# state another worker needs.
-_client = httpx.Client(follow_redirects=False)
+
+@functools.cache
+def _client():
+    """One client per process, made on the first call to a provider: it builds its TLS context
+    (the CA bundle) once, not on every call, and keeps connections to the provider open between
+    calls. Thread-safe; nothing in it is state another worker needs. Made and imported when
+    first needed: not by gunicorn's master before it forks, and a worker that never takes a
+    payment never loads httpx (about 8 MB)."""
+    import httpx
+
+    return httpx.Client(follow_redirects=False)
 
 
 class ProviderError(Exception):
@@ -91,8 +98,10 @@ class BasePaymentProvider:
         """One call to the provider's API, JSON with decimals kept exact. Any failure to get
         an answer (refused, timed out, 5xx) is a ProviderError naming the provider only."""
         url = self.api_url() + path
+        import httpx
+
         try:
-            response = _client.request(method, url, timeout=settings.PAYMENTS_TIMEOUT, **kwargs)
+            response = _client().request(method, url, timeout=settings.PAYMENTS_TIMEOUT, **kwargs)
         except httpx.HTTPError as error:
             logger.warning("%s: %s %s failed: %s", self.identifier, method, path, type(error))
             raise ProviderError(self.identifier) from error
