@@ -20,7 +20,7 @@ def _parse_ip(value):
         value = host
     elif value.count(":") == 1:
         host, _colon, port = value.partition(":")
-        if not port.isdigit():
+        if not (port.isascii() and port.isdecimal()):
             return None
         value = host
     try:
